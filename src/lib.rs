@@ -1,0 +1,5 @@
+//! keepalived-rs: a drop-in replacement for keepalived.
+
+pub mod cli;
+pub mod config;
+pub mod sys;

@@ -1,0 +1,4 @@
+//! Everything that talks to the kernel or the machine. Nothing else in the
+//! crate makes system calls.
+
+pub mod host;
