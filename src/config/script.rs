@@ -168,3 +168,36 @@ pub fn check_secure(ctx: &mut Ctx, script: &mut Script) -> u32 {
     let _ = script;
     flags::ISSCRIPT | flags::EXECUTABLE
 }
+
+/// keepalived's `check_notify_script_secure`: check the script and drop it
+/// (set it to `None`) when it must not run. Returns [`flags`].
+pub fn check_notify_secure(ctx: &mut Ctx, script: &mut Option<Script>) -> u32 {
+    let Some(s) = script.as_mut() else {
+        return 0;
+    };
+    let f = check_secure(ctx, s);
+    if f & (flags::INHIBIT | flags::NOTFOUND) != 0 || f & flags::EXECUTABLE == 0 {
+        *script = None;
+    }
+    f
+}
+
+/// After a process has checked all its scripts: scripts would run without
+/// `enable_script_security` (keepalived's SECURITY VIOLATION, `-t` exit 6).
+/// `what` names the kind of scripts ("scripts", "check scripts", ...).
+pub fn report_security(ctx: &mut Ctx, script_flags: u32, what: &str) {
+    if ctx.cfg.global.script_security || script_flags & flags::ISSCRIPT == 0 {
+        return;
+    }
+    let insecure = if script_flags & flags::INSECURE != 0 {
+        " Some of them are writable by users other than root."
+    } else {
+        ""
+    };
+    ctx.error_at(
+        Class::Security,
+        None,
+        format!("{what} would be run as root without 'enable_script_security' in global_defs.{insecure}"),
+    )
+    .help = Some("add 'enable_script_security' to global_defs (and a 'script_user')".into());
+}

@@ -10,7 +10,9 @@ pub fn root() -> &'static [Keyword] {
     FLAT.get_or_init(|| {
         [
             super::global::ROOT,
-            super::vrrp::ROOT,
+            super::vrrp::track::ROOT,
+            super::vrrp::statics::ROOT,
+            super::vrrp::instance::ROOT,
             super::check::ROOT,
             super::bfd::ROOT,
         ]
