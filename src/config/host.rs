@@ -60,4 +60,6 @@ pub trait Host {
     fn search_path(&self) -> String;
     /// Addresses a host name resolves to (numeric addresses included).
     fn resolve(&self, name: &str) -> Vec<IpAddr>;
+    /// A small system file (e.g. /etc/iproute2/rt_tables), if readable.
+    fn read_to_string(&self, path: &Path) -> Option<String>;
 }

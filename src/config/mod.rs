@@ -15,6 +15,8 @@ pub mod preproc;
 pub mod script;
 pub mod source;
 pub mod tables;
+#[cfg(test)]
+pub mod testutil;
 pub mod values;
 pub mod vrrp;
 
@@ -94,5 +96,29 @@ pub fn load(opts: &LoadOptions, host: &dyn Host) -> Loaded {
         config: ctx.cfg,
         diags: ctx.reader.diags,
         sources: ctx.reader.sources,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diag::Class;
+    use super::testutil::parse;
+
+    #[test]
+    fn unknown_keyword_gets_a_suggestion_and_exit_5() {
+        let l = parse("bogus_keyword 1\n");
+        assert_eq!(l.exit_code(), 5);
+        assert_eq!(l.diags.worst(), Some(Class::UnknownKeyword));
+    }
+
+    #[test]
+    fn brace_errors() {
+        assert_eq!(
+            parse("bogus {\n").diags.worst(),
+            Some(Class::MissingBlockEnd)
+        );
+        let l = parse("}\n");
+        assert_eq!(l.exit_code(), 5);
+        assert_eq!(parse("").exit_code(), 0);
     }
 }

@@ -140,7 +140,14 @@ pub fn notify_script(ctx: &mut Ctx, a: &Args, kind: &str) -> Option<Script> {
         match lookup_user(ctx, &words[2], group) {
             Some(ids) => ids,
             None => {
-                ctx.lint(a, 2, format!("unknown user or group for {kind} script '{}' - ignored", args[0]));
+                ctx.lint(
+                    a,
+                    2,
+                    format!(
+                        "unknown user or group for {kind} script '{}' - ignored",
+                        args[0]
+                    ),
+                );
                 return None;
             }
         }
@@ -148,7 +155,11 @@ pub fn notify_script(ctx: &mut Ctx, a: &Args, kind: &str) -> Option<Script> {
         match default_user(ctx, Some(a.pos(1))) {
             Some(ids) => ids,
             None => {
-                ctx.lint(a, 1, format!("no user to run {kind} script '{}' - ignored", args[0]));
+                ctx.lint(
+                    a,
+                    1,
+                    format!("no user to run {kind} script '{}' - ignored", args[0]),
+                );
                 return None;
             }
         }

@@ -174,4 +174,8 @@ impl Host for SystemHost {
             .map(|it| it.map(|sa| sa.ip()).collect())
             .unwrap_or_default()
     }
+
+    fn read_to_string(&self, path: &Path) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
 }

@@ -2,9 +2,19 @@
 //! completes an instance.
 
 use crate::config::parser::{Ctx, Keyword};
+use crate::config::source::Pos;
 
 #[derive(Debug, Default, Clone)]
-pub struct Instances {}
+pub struct Instances {
+    pub list: Vec<Instance>,
+}
+
+/// vrrp_instance NAME { ... }
+#[derive(Debug, Default, Clone)]
+pub struct Instance {
+    pub name: String,
+    pub pos: Pos,
+}
 
 /// Top-level keywords of this part.
 pub static ROOT: &[Keyword] = &[];

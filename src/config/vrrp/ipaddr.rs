@@ -8,6 +8,10 @@ pub struct IpAddress {}
 
 /// keepalived's `alloc_ipaddress`: one address entry. `is_static` for
 /// static_ipaddress. `None` when the entry is skipped.
-pub fn parse_ip_address(_ctx: &mut Ctx, _a: &Args, _is_static: bool) -> Result<Option<IpAddress>, Missing> {
+pub fn parse_ip_address(
+    _ctx: &mut Ctx,
+    _a: &Args,
+    _is_static: bool,
+) -> Result<Option<IpAddress>, Missing> {
     Ok(None)
 }

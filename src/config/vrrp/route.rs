@@ -6,6 +6,10 @@ use crate::config::parser::{Args, Ctx, Missing};
 pub struct Route {}
 
 /// keepalived's `alloc_route`: one route entry. `None` when skipped.
-pub fn parse_route(_ctx: &mut Ctx, _a: &Args, _allow_track_group: bool) -> Result<Option<Route>, Missing> {
+pub fn parse_route(
+    _ctx: &mut Ctx,
+    _a: &Args,
+    _allow_track_group: bool,
+) -> Result<Option<Route>, Missing> {
     Ok(None)
 }
