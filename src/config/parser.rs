@@ -581,11 +581,7 @@ impl<'h> Ctx<'h> {
         let place = block.map_or("at the top level".to_string(), |b| format!("in '{b}'"));
         let help = suggest(&word, table)
             .map(|s| format!("did you mean '{s}'?"))
-            .or_else(|| {
-                super::tables::block_of(&word).map(|owner| {
-                    format!("'{word}' belongs in '{owner}': was that block closed early by an extra '}}' or an unknown block above?")
-                })
-            });
+            .or_else(|| self.misplaced_help(&word));
         let d = self.error(
             Class::UnknownKeyword,
             args,
@@ -594,6 +590,31 @@ impl<'h> Ctx<'h> {
         );
         d.help = help;
         self.after_unknown = Some((word, args.pos(0)));
+    }
+}
+
+impl Ctx<'_> {
+    /// Help for a keyword that is valid, but in another block.
+    fn misplaced_help(&self, word: &str) -> Option<String> {
+        let owners = super::tables::blocks_with(word);
+        if owners.is_empty() {
+            return None;
+        }
+        if let Some(enclosing) = self.path.iter().rev().find(|b| owners.contains(b)) {
+            return Some(format!(
+                "'{word}' is a keyword of the enclosing '{enclosing}' block: is a '}}' missing before it?"
+            ));
+        }
+        let list = owners
+            .iter()
+            .map(|o| format!("'{o}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(if self.path.is_empty() {
+            format!("'{word}' is a keyword of {list}, not of the top level: was its block closed early by an extra '}}', or by the '}}' of an unknown block above?")
+        } else {
+            format!("'{word}' is a keyword of {list} only")
+        })
     }
 }
 

@@ -23,26 +23,24 @@ pub fn root() -> &'static [Keyword] {
     })
 }
 
-/// The block a keyword belongs to, when it is not valid where it was found:
-/// searched through every table, outermost first.
-pub fn block_of(word: &str) -> Option<&'static str> {
-    fn search(table: &'static [Keyword], word: &str, depth: usize) -> Option<&'static str> {
+/// The names of the blocks whose keyword tables contain `word`.
+pub fn blocks_with(word: &str) -> Vec<&'static str> {
+    fn search(table: &'static [Keyword], word: &str, depth: usize, out: &mut Vec<&'static str>) {
         if depth > 6 {
-            return None;
+            return;
         }
         for k in table {
             if let Some(sub) = k.sub {
-                if sub.iter().any(|s| s.name == word) {
-                    return Some(k.name);
+                if sub.iter().any(|s| s.name == word) && !out.contains(&k.name) {
+                    out.push(k.name);
                 }
+                search(sub, word, depth + 1, out);
             }
         }
-        table
-            .iter()
-            .filter_map(|k| k.sub)
-            .find_map(|sub| search(sub, word, depth + 1))
     }
-    search(root(), word, 0)
+    let mut out = Vec::new();
+    search(root(), word, 0, &mut out);
+    out
 }
 
 /// Every keyword with the path of blocks leading to it, for documentation
