@@ -1,4 +1,5 @@
 //! The VRRP protocol as pure state machines and codecs: they take events and
 //! an explicit `now` and return actions; only `crate::sys` touches sockets.
 
+pub mod machine;
 pub mod packet;
