@@ -168,11 +168,26 @@ pub fn script_words(line: &str) -> Result<Vec<String>, ScriptLexError> {
                 Rule::escape => push_escape(&mut bytes, piece)?,
                 Rule::sq_piece | Rule::dq_piece => {
                     let quote = piece.as_str().chars().next().unwrap_or('"');
+                    // keepalived only notices an unclosed quote when plain
+                    // text follows the last escape (or the opening quote):
+                    // a line ending in `"` or `"...\n` is accepted as is.
+                    let mut text_last = false;
                     for inner in piece.into_inner() {
                         match inner.as_rule() {
-                            Rule::escape => push_escape(&mut bytes, inner)?,
-                            Rule::unterminated => return Err(ScriptLexError::MissingQuote(quote)),
-                            _ => bytes.extend_from_slice(inner.as_str().as_bytes()),
+                            Rule::escape => {
+                                // keepalived unescapes one byte: the rest of
+                                // a multi-byte character is plain text.
+                                text_last = !inner.as_str().is_ascii();
+                                push_escape(&mut bytes, inner)?;
+                            }
+                            Rule::unterminated if text_last => {
+                                return Err(ScriptLexError::MissingQuote(quote))
+                            }
+                            Rule::unterminated => {}
+                            _ => {
+                                bytes.extend_from_slice(inner.as_str().as_bytes());
+                                text_last = true;
+                            }
                         }
                     }
                 }
@@ -194,8 +209,13 @@ fn push_escape(bytes: &mut Vec<u8>, escape: Pair<'_, Rule>) -> Result<(), Script
             (acc << 4) | (d as char).to_digit(16).unwrap_or(0) as u8
         }),
         Rule::ctrl_escape => {
-            let c = s[1..].chars().next().unwrap_or('@');
-            (c as u32 & 0x1f) as u8
+            // keepalived works on bytes: only the first byte of a multi-byte
+            // character becomes the control character, the rest stays.
+            let rest = &s.as_bytes()[1..];
+            let first = rest.first().copied().unwrap_or(b'@');
+            bytes.push(first & 0x1f);
+            bytes.extend_from_slice(rest.get(1..).unwrap_or_default());
+            return Ok(());
         }
         Rule::octal_escape => s
             .bytes()
@@ -398,6 +418,21 @@ mod tests {
             Err(ScriptLexError::MissingQuote('"'))
         );
         assert_eq!(script_words(r"x \"), Err(ScriptLexError::DanglingEscape));
+        // Like keepalived, an unclosed quote is only an error when plain
+        // text follows its last escape.
+        assert_eq!(sw(r#"a ""#), ["a", ""]);
+        assert_eq!(sw(r#"a "b\n"#), ["a", "b\n"]);
+        assert_eq!(
+            script_words(r#"a "\ne"#),
+            Err(ScriptLexError::MissingQuote('"'))
+        );
+        assert_eq!(
+            script_words("a '\\é"),
+            Err(ScriptLexError::MissingQuote('\''))
+        );
+        // \c and \ work on the first byte of a multi-byte character.
+        assert_eq!(sw("\\cé"), ["\u{3}\u{FFFD}"]);
+        assert_eq!(sw("\\é"), ["é"]);
     }
 
     #[test]
