@@ -97,6 +97,9 @@ pub struct Aborts {
     /// An include check failed (`includem`, `include_check` ...): keepalived
     /// refuses the configuration and exits 6.
     pub include_failed: bool,
+    /// `net_namespace` names a namespace keepalived cannot enter: `-t` stops
+    /// before its remaining checks and exits 0.
+    pub namespace_unavailable: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -123,6 +126,9 @@ impl Diagnostics {
         }
         if self.aborts.include_failed {
             return 6;
+        }
+        if self.aborts.namespace_unavailable {
+            return 0;
         }
         self.worst().map_or(0, Class::test_exit_code)
     }
