@@ -365,9 +365,14 @@ fn startup_and_shutdown_scripts() {
     let l = gd("startup_script /bin/true\nstartup_script_timeout 20\nshutdown_script \"/bin/echo bye\"\nscript_user root\nenable_script_security");
     assert_eq!(l.exit_code(), 0, "{}", report(&l));
     let g = l.config.global;
-    assert_eq!(g.startup_script.unwrap().args, ["/bin/true"]);
+    // The security check resolves the path like keepalived (realpath).
+    let real = |p: &str| std::fs::canonicalize(p).unwrap().display().to_string();
+    assert_eq!(g.startup_script.unwrap().args, [real("/bin/true")]);
     assert_eq!(g.startup_script_timeout, Duration::from_secs(20));
-    assert_eq!(g.shutdown_script.unwrap().args, ["/bin/echo", "bye"]);
+    assert_eq!(
+        g.shutdown_script.unwrap().args,
+        [real("/bin/echo"), "bye".to_string()]
+    );
     assert_eq!(g.shutdown_script_timeout, Duration::from_secs(10));
     // Without script security: keepalived's SECURITY VIOLATION (exit 6).
     bad("startup_script /bin/true", 6, Class::Security);
