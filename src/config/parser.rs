@@ -246,12 +246,24 @@ impl<'h> Ctx<'h> {
         ignore_error: bool,
         conv: impl Fn(u64) -> T,
     ) -> Option<T> {
+        self.number_with(a, i, r, ignore_error && self.lenient, conv)
+    }
+
+    /// `keep`: use an in-range value of a malformed number anyway.
+    fn number_with<T>(
+        &mut self,
+        a: &Args,
+        i: usize,
+        r: Result<T, NumError>,
+        keep: bool,
+        conv: impl Fn(u64) -> T,
+    ) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
                 let what = a.keyword().to_string();
                 self.error(Class::InvalidNumber, a, i, format!("{what}: {}", e.message));
-                if e.accepted || (self.lenient && ignore_error) {
+                if e.accepted || keep {
                     e.value.map(conv)
                 } else {
                     None
@@ -323,7 +335,9 @@ impl<'h> Ctx<'h> {
         ignore_error: bool,
     ) -> Result<Option<u64>, Missing> {
         let r = values::decimal(a.req(i)?, min, max, places);
-        Ok(self.number(a, i, r, ignore_error, |v| v))
+        // Unlike the integer readers, keepalived keeps an in-range value of a
+        // malformed decimal even under -t.
+        Ok(self.number_with(a, i, r, ignore_error, |v| v))
     }
 
     /// keepalived's `read_timer`: seconds with up to 6 decimals, in µs.
@@ -336,7 +350,7 @@ impl<'h> Ctx<'h> {
         ignore_error: bool,
     ) -> Result<Option<u64>, Missing> {
         let r = values::timer(a.req(i)?, min_us, max_us);
-        Ok(self.number(a, i, r, ignore_error, |v| v))
+        Ok(self.number_with(a, i, r, ignore_error, |v| v))
     }
 
     /// An optional boolean after the keyword: no word means `true`; an
