@@ -56,6 +56,37 @@ pub struct Tracking {
     pub up_down_delays: Vec<UpDownDelay>,
 }
 
+impl Tracking {
+    /// The vrrp_script a reference resolves to (the first of that name,
+    /// like keepalived).
+    pub fn script(&self, name: &str) -> Option<&VrrpScript> {
+        self.scripts.iter().find(|s| s.name == name)
+    }
+
+    /// The track_file a reference resolves to.
+    pub fn file(&self, name: &str) -> Option<&TrackFile> {
+        self.files.iter().find(|f| f.name == name)
+    }
+
+    /// The vrrp_track_process a reference resolves to.
+    pub fn process(&self, name: &str) -> Option<&TrackProcess> {
+        self.processes.iter().find(|p| p.name == name)
+    }
+
+    /// The track_group static addresses, routes and rules refer to.
+    pub fn track_group(&self, name: &str) -> Option<&TrackGroup> {
+        self.track_groups.iter().find(|g| g.name == name)
+    }
+
+    /// The sync group an instance joined, by its index in
+    /// `vrrp.instances.list` (known after [`validate`]).
+    pub fn sync_group_of(&self, instance: usize) -> Option<&SyncGroup> {
+        self.sync_groups
+            .iter()
+            .find(|g| g.instances.contains(&instance))
+    }
+}
+
 /// Top-level keywords of this part, in keepalived's order of installation.
 pub static ROOT: &[Keyword] = &[
     Keyword::block(

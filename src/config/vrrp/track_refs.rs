@@ -7,7 +7,7 @@
 //! shared by vrrp_sync_group and vrrp_instance: `owner` names the block the
 //! entry is in, for the messages.
 
-use super::track::{self, Tracking};
+use super::track;
 use crate::config::diag::Class;
 use crate::config::parser::{Args, Ctx};
 use crate::config::source::Pos;
@@ -417,23 +417,5 @@ fn given_or_default(
             };
             (weight, rev.unwrap_or(default.1))
         }
-    }
-}
-
-impl Tracking {
-    /// The vrrp_script a reference resolves to (the first of that name,
-    /// like keepalived).
-    pub fn script(&self, name: &str) -> Option<&track::VrrpScript> {
-        self.scripts.iter().find(|s| s.name == name)
-    }
-
-    /// The track_file a reference resolves to.
-    pub fn file(&self, name: &str) -> Option<&track::TrackFile> {
-        self.files.iter().find(|f| f.name == name)
-    }
-
-    /// The vrrp_track_process a reference resolves to.
-    pub fn process(&self, name: &str) -> Option<&track::TrackProcess> {
-        self.processes.iter().find(|p| p.name == name)
     }
 }

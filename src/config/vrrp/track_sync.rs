@@ -529,15 +529,6 @@ pub fn tracking(ctx: &mut Ctx, views: &[MemberView]) {
     ctx.cfg.vrrp.track.sync_groups = groups;
 }
 
-/// The sync group an instance joined, by its index in
-/// `vrrp.instances.list` (after `track::validate`).
-pub fn group_of(track: &super::track::Tracking, instance: usize) -> Option<&SyncGroup> {
-    track
-        .sync_groups
-        .iter()
-        .find(|g| g.instances.contains(&instance))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -744,10 +735,10 @@ mod tests {
         assert_eq!(exit_code(&ctx), 0, "{}", report(&ctx));
         assert_eq!(group(&ctx).instances, [1, 2]);
         assert_eq!(
-            group_of(&ctx.cfg.vrrp.track, 2).map(|g| g.name.as_str()),
+            ctx.cfg.vrrp.track.sync_group_of(2).map(|g| g.name.as_str()),
             Some("G")
         );
-        assert!(group_of(&ctx.cfg.vrrp.track, 0).is_none());
+        assert!(ctx.cfg.vrrp.track.sync_group_of(0).is_none());
     }
 
     #[test]
