@@ -8,6 +8,12 @@ pub mod route;
 pub mod rule;
 pub mod statics;
 pub mod track;
+pub mod track_file;
+pub mod track_misc;
+pub mod track_process;
+pub mod track_refs;
+pub mod track_script;
+pub mod track_sync;
 
 use super::diag::Class;
 use super::parser::Ctx;
