@@ -146,8 +146,8 @@ pub static ROOT: &[Keyword] = &[
 /// global_defs `dynamic_interfaces`: interfaces that do not exist yet are
 /// accepted. The global model does not carry the setting yet, so this is
 /// where it has to be wired in.
-pub fn dynamic_interfaces(_ctx: &Ctx) -> bool {
-    false
+pub fn dynamic_interfaces(ctx: &Ctx) -> bool {
+    ctx.cfg.global.dynamic_interfaces
 }
 
 /// keepalived's `if_get_by_ifname(name, IF_CREATE_IF_DYNAMIC)`: whether the
