@@ -1301,6 +1301,8 @@ fn notify_kw(ctx: &mut Ctx, a: &Args, slot: Slot) -> Res {
         None => return Ok(()),
     };
     let kw = a.keyword().to_string();
+    // keepalived needs the script word (it exits when it is missing).
+    a.req(1)?;
     if taken {
         let w = a.req(1)?.to_string();
         general(

