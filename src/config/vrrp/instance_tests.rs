@@ -226,10 +226,11 @@ fn vinst(body: &str) -> Out {
 }
 
 fn script(ctx: &mut Ctx, name: &str) {
-    ctx.cfg.vrrp.track.scripts.push(VrrpScript {
-        name: name.into(),
-        pos: Pos::default(),
-    });
+    ctx.cfg
+        .vrrp
+        .track
+        .scripts
+        .push(VrrpScript::new(name, Pos::default()));
 }
 
 // ---- the block ------------------------------------------------------------------
@@ -828,15 +829,17 @@ fn track_script_weight_out_of_range_keeps_the_script() {
 fn track_process_and_file() {
     let text = "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n track_process {\n  p1 weight 5\n }\n track_file {\n  f1\n  f2 weight 3 sideways\n }\n}\n";
     let o = run_seeded(text, |c| {
-        c.cfg.vrrp.track.processes.push(TrackProcess {
-            name: "p1".into(),
-            pos: Pos::default(),
-        });
+        c.cfg
+            .vrrp
+            .track
+            .processes
+            .push(TrackProcess::new("p1", Pos::default()));
         for n in ["f1", "f2"] {
-            c.cfg.vrrp.track.files.push(TrackFile {
-                name: n.into(),
-                pos: Pos::default(),
-            });
+            c.cfg
+                .vrrp
+                .track
+                .files
+                .push(TrackFile::new(n, Pos::default()));
         }
     });
     assert_eq!(o.exit(), 5, "f2's bad option: {}", o.report());
@@ -888,14 +891,19 @@ fn notify_scripts() {
     // No enable_script_security: keepalived's SECURITY VIOLATION.
     assert_eq!(o.exit(), 6, "{}", o.report());
     let n = &o.v().notify;
-    assert_eq!(n.master.as_ref().unwrap().args, ["/bin/true"]);
-    assert_eq!(n.backup.as_ref().unwrap().args, ["/bin/echo", "backup"]);
+    // The security check stores the resolved path, as keepalived does.
+    let real = |p: &str| std::fs::canonicalize(p).unwrap().display().to_string();
+    assert_eq!(n.master.as_ref().unwrap().args, [real("/bin/true")]);
+    assert_eq!(
+        n.backup.as_ref().unwrap().args,
+        [real("/bin/echo"), "backup".to_string()]
+    );
     assert!(n.fault.is_some() && n.stop.is_some() && n.generic.is_some());
     assert_eq!(o.v().smtp_alert, Some(true));
     // The first one wins.
     let o = inst(" notify_master /bin/true\n notify_master /bin/false");
     assert!(o.has_error("already set"));
-    assert_eq!(o.v().notify.master.as_ref().unwrap().args, ["/bin/true"]);
+    assert!(o.v().notify.master.as_ref().unwrap().args[0].ends_with("/true"));
     let o = bad(" smtp_alert maybe");
     assert_eq!(o.v().smtp_alert, Some(false));
 }
