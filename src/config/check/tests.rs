@@ -1098,3 +1098,25 @@ fn virtual_server_group_problems() {
     assert_eq!(l.exit_code(), 0, "{}", report(&l));
     assert!(l.config.check.virtual_servers.is_empty());
 }
+
+#[test]
+fn group_port_checks_and_fwmark_rules() {
+    let text = "virtual_server_group G {\n 10.0.0.1 80\n fwmark 7 inet\n}\nvirtual_server group G {\n protocol TCP\n lvs_sched rr\n lvs_method DR\n ha_suspend\n real_server 10.0.0.9 81 {\n }\n}\n";
+    let l = verdict(text, 5, Class::General, "ha_suspend");
+    assert!(has(&l, Class::General, "firewall-mark service ignores"));
+    assert!(has(&l, Class::General, "group entry 10.0.0.1"));
+    assert!(!vs0(&l).ha_suspend);
+    // The port is kept: keepalived only reports it for groups.
+    assert_eq!(rs0(&l).port, 81);
+}
+
+#[test]
+fn smtp_timeout_is_fixed_when_the_checker_closes() {
+    // keepalived takes the virtual server's connect_timeout as it is when
+    // the SMTP_CHECK block ends; the other checkers take the final one.
+    let text = "virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_sched rr\n lvs_method DR\n real_server 10.0.0.2 80 {\n  SMTP_CHECK {\n  }\n  TCP_CHECK {\n  }\n }\n connect_timeout 9\n}\n";
+    let l = clean(text);
+    let cs = &rs0(&l).checkers;
+    assert_eq!(cs[0].conn.as_ref().unwrap().connect_timeout, Some(secs(5)));
+    assert_eq!(cs[1].conn.as_ref().unwrap().connect_timeout, Some(secs(9)));
+}
