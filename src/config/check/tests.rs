@@ -276,8 +276,11 @@ fn quorum_scripts_are_checked_for_security() {
         "check scripts",
     );
     let v = vs0(&l);
-    assert_eq!(v.quorum_up.as_ref().unwrap().args, ["/bin/true"]);
-    assert_eq!(v.quorum_down.as_ref().unwrap().args, ["/bin/true", "down"]);
+    assert_eq!(v.quorum_up.as_ref().unwrap().args, [true_path()]);
+    assert_eq!(
+        v.quorum_down.as_ref().unwrap().args,
+        [true_path(), "down".into()]
+    );
     // A second one is an error, and without a script keepalived exits 2.
     verdict(
         &conf(" quorum_up /bin/true\n quorum_up /bin/false", ""),
@@ -469,8 +472,11 @@ fn real_server_keywords() {
     assert_eq!(r.delay_loop, Some(secs(4)));
     assert_eq!(r.smtp_alert, Some(false));
     assert_eq!(r.virtualhost.as_deref(), Some("h.example"));
-    assert_eq!(r.notify_up.as_ref().unwrap().args, ["/bin/true"]);
-    assert_eq!(r.notify_down.as_ref().unwrap().args, ["/bin/true", "down"]);
+    assert_eq!(r.notify_up.as_ref().unwrap().args, [true_path()]);
+    assert_eq!(
+        r.notify_down.as_ref().unwrap().args,
+        [true_path(), "down".into()]
+    );
     assert_eq!((r.uthreshold, r.lthreshold), (100, 10));
     assert_eq!(l.diags.worst(), Some(Class::Security), "{}", report(&l));
 }
@@ -807,7 +813,7 @@ fn misc_check() {
     let CheckerKind::Misc(m) = &c.kind else {
         panic!()
     };
-    assert_eq!(m.script.args, ["/bin/true", "-a", "b c"]);
+    assert_eq!(m.script.args, [true_path(), "-a".into(), "b c".into()]);
     assert_eq!(m.timeout, Some(secs(30)));
     assert!(m.dynamic);
     assert_eq!((m.script.uid, m.script.gid), (0, 0));
@@ -1119,4 +1125,13 @@ fn smtp_timeout_is_fixed_when_the_checker_closes() {
     let cs = &rs0(&l).checkers;
     assert_eq!(cs[0].conn.as_ref().unwrap().connect_timeout, Some(secs(5)));
     assert_eq!(cs[1].conn.as_ref().unwrap().connect_timeout, Some(secs(9)));
+}
+
+/// /bin/true as the security check stores it: resolved like keepalived's
+/// realpath (on merged-/usr systems, /usr/bin/true).
+fn true_path() -> String {
+    std::fs::canonicalize("/bin/true")
+        .unwrap()
+        .display()
+        .to_string()
 }
