@@ -2,3 +2,5 @@
 //! crate makes system calls.
 
 pub mod host;
+pub mod sock;
+pub mod vrrp_socket;
