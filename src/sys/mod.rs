@@ -2,5 +2,6 @@
 //! crate makes system calls.
 
 pub mod host;
+pub mod netlink;
 pub mod sock;
 pub mod vrrp_socket;
