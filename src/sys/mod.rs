@@ -1,4 +1,8 @@
 //! Everything that talks to the kernel or the machine. Nothing else in the
 //! crate makes system calls.
 
+pub mod garp;
 pub mod host;
+pub mod netlink;
+pub mod sock;
+pub mod vrrp_socket;
