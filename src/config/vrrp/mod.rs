@@ -4,6 +4,10 @@
 pub mod instance;
 pub mod ipaddr;
 pub mod model;
+pub mod net_addr;
+pub mod net_names;
+pub mod net_tests;
+pub mod net_values;
 pub mod route;
 pub mod rule;
 pub mod statics;

@@ -12,6 +12,15 @@ pub struct Tracking {
     pub processes: Vec<TrackProcess>,
     pub files: Vec<TrackFile>,
     pub sync_groups: Vec<SyncGroup>,
+    /// track_group blocks (static addresses, routes and rules name them).
+    pub track_groups: Vec<TrackGroup>,
+}
+
+/// track_group NAME { group { ... } }
+#[derive(Debug, Default, Clone)]
+pub struct TrackGroup {
+    pub name: String,
+    pub pos: Pos,
 }
 
 /// vrrp_script NAME { ... }
