@@ -287,10 +287,10 @@ pub fn parse_ip_address(
                 } else {
                     match values::unsigned(&s, 10, 0, u32::MAX) {
                         Ok(v) => ip.preferred_lft = Some(lifetime(v)),
-                        // keepalived reads it with ignore_error: outside -t an
-                        // in-range number with trailing junk is kept.
-                        Err(e) if ctx.lenient && e.value.is_some() => {
-                            let v = e.value.unwrap_or(0) as u32;
+                        // keepalived reads it with ignore_error: outside -t
+                        // what strtoul read is kept.
+                        Err(e) if ctx.lenient && net_addr::tolerated(&s, u32::MAX).is_some() => {
+                            let v = net_addr::tolerated(&s, u32::MAX).unwrap_or(0);
                             ctx.error(
                                 Class::InvalidNumber,
                                 a,

@@ -241,10 +241,10 @@ fn parse_ipaddress_with(
                 prefix_len = v as u8;
                 prefix_given = true;
             }
-            // Outside -t keepalived tolerates trailing junk after an
-            // in-range number here (it reads with ignore_error).
-            Err(e) if ctx.lenient && e.value.is_some() => {
-                prefix_len = e.value.unwrap_or(u64::from(max)) as u8;
+            // Outside -t keepalived keeps whatever strtoul read when it is in
+            // range (it reads with ignore_error).
+            Err(e) if ctx.lenient && tolerated(pt, u32::from(max)).is_some() => {
+                prefix_len = tolerated(pt, u32::from(max)).unwrap_or(0) as u8;
                 prefix_given = true;
                 ctx.error(
                     Class::InvalidNumber,
@@ -299,6 +299,14 @@ fn parse_ipaddress_with(
             None
         }
     }
+}
+
+/// keepalived's `read_unsigned` with `ignore_error` outside `-t`: after
+/// reporting a bad number it still uses the value `strtoul` read when that
+/// is within 0..=max (so `24x` gives 24, and `abc` or `-x` give 0).
+pub fn tolerated(text: &str, max: u32) -> Option<u32> {
+    let (v, _) = super::net_names::c_strtoul(text, 10);
+    (v <= u64::from(max)).then_some(v as u32)
 }
 
 /// A route or rule selector: an address prefix, or `default`/`any`/`all`

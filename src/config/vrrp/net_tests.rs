@@ -598,6 +598,22 @@ fn every_route_option_lands() {
     assert_eq!(m.fastopen_no_cookie, Some(true));
     assert_eq!(r.ttl_propagate, Some(true));
     assert_eq!(r.mode, AddMode::Append);
+    // A lock once given stays, as in keepalived's lock mask.
+    let r = ok_route("10.0.0.0/8 dev lo mtu lock 1400 mtu 1500 congctl lock reno congctl cubic");
+    assert_eq!(
+        r.metrics.mtu,
+        Some(Metric {
+            value: 1500,
+            locked: true
+        })
+    );
+    assert_eq!(
+        r.metrics.congctl,
+        Some(Metric {
+            value: "cubic".to_string(),
+            locked: true
+        })
+    );
 
     let r =
         ok_route("2001:db8::/32 dev lo from 2001:db8:1::/48 pref high expires 300 add table 0x65");
@@ -661,6 +677,9 @@ fn route_encapsulations() {
         Some(Encap::Ip6(e)) => assert_eq!((e.tos, e.ttl), (Some(4), Some(9))),
         other => panic!("{other:?}"),
     }
+    // 2.2.7 takes at most two labels.
+    let (r, cl) = route_of("10.0.0.0/8 dev lo encap mpls 1/2/3");
+    assert_eq!((r.expect("kept").encap, cl), (None, vec![Class::General]));
     let r = ok_route("10.0.0.0/8 dev lo encap ila 1:2:3:4");
     assert_eq!(
         r.encap,
@@ -1158,4 +1177,406 @@ fn long_name_file_lines_are_split_like_fgets() {
     // fgets reads 127 bytes: 123 blanks and "7 ta"; "il" comes next.
     assert_eq!(super::net_names::table(&c, "tail"), None);
     assert_eq!(super::net_names::table(&c, "ta"), Some(7));
+}
+
+// ---- comparison with keepalived's own dump ---------------------------------
+//
+// `KA_DUMP_CONF=f.conf KA_DUMP_OUT=out cargo test dump_for_comparison --
+// --ignored` writes the static entries of f.conf the way keepalived's `-d`
+// dump shows them (format_ipaddress, format_iproute, format_iprule), so that
+// the two can be diffed.
+
+fn ka_addr(addr: Option<IpAddr>, len: u8, family: Family) -> String {
+    let a = addr.unwrap_or(match family {
+        Family::Inet => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        Family::Inet6 => IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED),
+    });
+    if len == family.max_prefix() {
+        a.to_string()
+    } else {
+        format!("{a}/{len}")
+    }
+}
+
+fn ka_scope_name(ctx: &Ctx, id: u8) -> String {
+    for name in ["global", "nowhere", "host", "link", "site"] {
+        if super::net_names::scope(ctx, name) == Some(id) {
+            return name.to_string();
+        }
+    }
+    id.to_string()
+}
+
+fn ka_format_address(ctx: &Ctx, a: &IpAddress) -> String {
+    let mut s = ka_addr(Some(a.addr), a.prefix_len, a.family());
+    if let Some(b) = a.broadcast {
+        if !b.is_unspecified() {
+            s += &format!(" brd {b}");
+        }
+    }
+    s += &format!(" dev {}", a.dev.as_deref().unwrap_or("(null)"));
+    if a.use_vmac {
+        s += " use_vmac";
+    }
+    s += &format!(" scope {}", ka_scope_name(ctx, a.scope));
+    if let Some(l) = &a.label {
+        s += &format!(" label {l}");
+    }
+    if let Some(p) = a.peer {
+        s += &format!(" peer {p}/{}", a.prefix_len);
+    }
+    let f = a.flags;
+    for (on, name) in [
+        (f.home, " home"),
+        (f.nodad, " -nodad"),
+        (f.mngtmpaddr, " mngtmpaddr"),
+        (f.noprefixroute, " noprefixroute"),
+        (f.autojoin, " autojoin"),
+        (a.no_track, " no_track"),
+    ] {
+        if on {
+            s += name;
+        }
+    }
+    if let Some(g) = &a.track_group {
+        s += &format!(" track_group {g}");
+    }
+    if a.is_ipv6() {
+        match a.preferred_lft {
+            Some(Lifetime::Finite(d)) if d.is_zero() => s += " deprecated",
+            Some(Lifetime::Forever) | None => s += " preferred_lft forever",
+            Some(Lifetime::Finite(d)) => s += &format!(" preferred_lft {}", d.as_secs()),
+        }
+    }
+    s
+}
+
+fn ka_encap(e: &Encap) -> String {
+    let (kind, tos, ttl, e) = match e {
+        Encap::Mpls { labels } => {
+            // keepalived shows the raw label stack entries.
+            let n = labels.len();
+            let l: Vec<String> = labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{:x}", (l << 12) | if i + 1 == n { 0x100 } else { 0 }))
+                .collect();
+            return format!(" encap mpls {}", l.join("/"));
+        }
+        // keepalived shows the locator's network-order bytes as a host u64.
+        Encap::Ila { locator } => {
+            return format!(" encap ila {}", u64::from_ne_bytes(locator.to_be_bytes()))
+        }
+        Encap::Ip(e) => ("ip", "tos", "ttl", e),
+        Encap::Ip6(e) => ("ip6", "tc", "hoplimit", e),
+    };
+    let mut s = format!(" encap {kind}");
+    if let Some(id) = e.id {
+        s += &format!(" id {id}");
+    }
+    if let Some(d) = e.dst {
+        s += &format!(" dst {d}");
+    }
+    if let Some(d) = e.src {
+        s += &format!(" src {d}");
+    }
+    if let Some(t) = e.tos {
+        s += &format!(" {tos} {t}");
+    }
+    if let Some(t) = e.ttl {
+        s += &format!(" {ttl} {t}");
+    }
+    if let Some(f) = e.flags {
+        s += &format!(" flags 0x{f:x}");
+    }
+    s
+}
+
+fn ka_time(d: Duration, units_per_ms: u64) -> String {
+    let raw = d.as_micros() as u64 * units_per_ms / 1000;
+    if raw >= 1000 * units_per_ms {
+        format!("{}s", raw as f64 / (1000 * units_per_ms) as f64)
+    } else if units_per_ms == 1 {
+        format!("{raw}ms")
+    } else {
+        format!("{}ms", raw as f64 / units_per_ms as f64)
+    }
+}
+
+fn ka_realms(r: u32) -> String {
+    if r & 0xffff_0000 != 0 {
+        format!(" realms {}/{}", r >> 16, r & 0xffff)
+    } else {
+        format!(" realm {}", r & 0xffff)
+    }
+}
+
+fn ka_format_route(r: &Route) -> String {
+    let mut s = match r.mode {
+        AddMode::Add => "add ",
+        AddMode::Append => "append ",
+        AddMode::Prepend => "prepend ",
+    }
+    .to_string();
+    if r.route_type != rtn::UNICAST {
+        s += &format!("{} ", super::net_names::rtntype_name(r.route_type));
+    }
+    s += &ka_addr(r.dst.addr, r.dst.len, r.dst.family);
+    if let Some(f) = r.from {
+        s += &format!(" from {}", ka_addr(f.addr, f.len, f.family));
+    }
+    if let Some(a) = r.src {
+        s += &format!(" src {a}");
+    }
+    if let Some(t) = r.tos {
+        s += &format!(" tos {t}");
+    }
+    if let Some(e) = &r.encap {
+        s += &ka_encap(e);
+    }
+    if let Some(v) = r.via {
+        s += &format!(" via {} {v}", if v.is_ipv6() { "inet6" } else { "inet" });
+    }
+    if let Some(d) = &r.dev {
+        s += &format!(" dev {d}");
+    }
+    if r.table != 254 {
+        s += &format!(" table {}", r.table);
+    }
+    if let Some(p) = r.protocol {
+        s += &format!(" proto {p}");
+    }
+    if r.scope_given {
+        s += &format!(" scope {}", r.scope);
+    }
+    if let Some(m) = r.metric {
+        s += &format!(" metric {m}");
+    }
+    if r.family == Family::Inet && r.onlink {
+        s += " onlink";
+    }
+    if let Some(re) = r.realms.filter(|v| *v != 0) {
+        s += &ka_realms(re);
+    }
+    if let Some(e) = r.expires {
+        s += &format!(" expires {}sec", e.as_secs());
+    }
+    let m = &r.metrics;
+    if let Some(c) = &m.congctl {
+        s += &format!(
+            " congctl {}{}",
+            c.value,
+            if c.locked { "lock " } else { "" }
+        );
+    }
+    for (name, v, unit) in [
+        ("rtt", m.rtt, 8),
+        ("rttvar", m.rttvar, 4),
+        ("rto_min", m.rto_min, 1),
+    ] {
+        if let Some(v) = v {
+            s += &format!(
+                " {name}{} {}",
+                if v.locked { " lock" } else { "" },
+                ka_time(v.value, unit)
+            );
+        }
+    }
+    if m.features_ecn {
+        s += " features ecn";
+    }
+    let lk = |x: &Metric<u32>| if x.locked { "lock " } else { "" };
+    if let Some(x) = m.mtu {
+        s += &format!(" mtu {}{}", lk(&x), x.value);
+    }
+    if let Some(x) = m.window {
+        s += &format!(" window {x}");
+    }
+    if let Some(x) = m.ssthresh {
+        s += &format!(" ssthresh {}{}", lk(&x), x.value);
+    }
+    if let Some(x) = m.cwnd {
+        s += &format!(" cwnd {}{}", lk(&x), x.value);
+    }
+    if let Some(x) = m.advmss {
+        s += &format!(" advmss {}{}", lk(&x), x.value);
+    }
+    if let Some(x) = m.reordering {
+        s += &format!(" reordering {}{}", lk(&x), x.value);
+    }
+    if let Some(x) = m.hoplimit {
+        s += &format!(" hoplimit {x}");
+    }
+    if let Some(x) = m.initcwnd {
+        s += &format!(" initcwnd {x}");
+    }
+    if let Some(x) = m.initrwnd {
+        s += &format!(" initrwnd {x}");
+    }
+    if let Some(x) = m.quickack {
+        s += &format!(" quickack {}", u8::from(x));
+    }
+    if let Some(p) = r.pref {
+        s += match p {
+            RouterPref::Low => " pref low",
+            RouterPref::Medium => " pref medium",
+            RouterPref::High => " pref high",
+            RouterPref::Other(3) => " pref low",
+            RouterPref::Other(0) => " pref medium",
+            RouterPref::Other(1) => " pref high",
+            RouterPref::Other(_) => " pref unknown",
+        };
+    }
+    if let Some(x) = m.fastopen_no_cookie {
+        s += &format!(" fastopen_no_cookie {}", u8::from(x));
+    }
+    if let Some(x) = r.ttl_propagate {
+        s += &format!(" ttl-propagate {}abled", if x { "en" } else { "dis" });
+    }
+    for nh in &r.nexthops {
+        s += " nexthop";
+        if let Some(v) = nh.via {
+            s += &format!(" via inet{} {v}", if v.is_ipv6() { "6" } else { "" });
+        }
+        if let Some(d) = &nh.dev {
+            s += &format!(" dev {d}");
+        }
+        if let Some(w) = nh.weight {
+            s += &format!(" weight {w}");
+        }
+        if nh.onlink {
+            s += " onlink";
+        }
+        if let Some(re) = nh.realms.filter(|v| *v != 0) {
+            // keepalived tests the route's realms for the form here.
+            if r.realms.unwrap_or(0) & 0xffff_0000 != 0 {
+                s += &format!(" realms {}/{}", re >> 16, re & 0xffff);
+            } else {
+                s += &format!(" realm {}", re & 0xffff);
+            }
+        }
+        if let Some(e) = &nh.encap {
+            s += &ka_encap(e);
+        }
+    }
+    if r.no_track {
+        s += " no_track";
+    }
+    if let Some(g) = &r.track_group {
+        s += &format!(" track_group {g}");
+    }
+    s
+}
+
+fn ka_format_rule(r: &Rule) -> String {
+    let mut s = String::new();
+    if r.from.is_none() && r.to.is_none() && r.family == Family::Inet6 {
+        s += "inet6 ";
+    }
+    if r.invert {
+        s += "not ";
+    }
+    match r.from {
+        Some(p) => s += &format!("from {}", ka_addr(p.addr, p.len, p.family)),
+        None => s += "from all",
+    }
+    if let Some(p) = r.to {
+        s += &format!(" to {}", ka_addr(p.addr, p.len, p.family));
+    }
+    s += &format!(" priority {}", r.priority);
+    s += &format!(" tos 0x{:x}", r.tos.unwrap_or(0));
+    if let Some((mark, mask)) = r.fwmark {
+        s += &format!(" fwmark 0x{mark:x}");
+        if let Some(m) = mask.filter(|m| *m != u32::MAX) {
+            s += &format!("/0x{m:x}");
+        }
+    }
+    if let Some(i) = &r.iif {
+        s += &format!(" iif {i}");
+    }
+    if let Some(i) = &r.oif {
+        s += &format!(" oif {i}");
+    }
+    if let Some(p) = r.suppress_prefixlen {
+        s += &format!(" suppress_prefixlen {p}");
+    }
+    if let Some(g) = r.suppress_ifgroup {
+        s += &format!(" suppress_ifgroup {g}");
+    }
+    if let Some(t) = r.tunnel_id.filter(|t| *t != 0) {
+        s += &format!(" tunnel-id {t}");
+    }
+    if let Some(u) = r.uid_range {
+        s += &format!(" uidrange {}-{}", u.start, u.end);
+    }
+    if r.action == RuleAction::L3mdev {
+        s += " l3mdev";
+    }
+    if let Some(p) = r.protocol {
+        s += &format!(" protocol {p}");
+    }
+    if let Some(p) = r.ip_proto {
+        s += &format!(" ipproto {p}");
+    }
+    if let Some(p) = r.sport {
+        s += &format!(" sport {}-{}", p.start, p.end);
+    }
+    if let Some(p) = r.dport {
+        s += &format!(" dport {}-{}", p.start, p.end);
+    }
+    if let Some(re) = r.realms.filter(|v| *v != 0) {
+        s += &format!(" realms {}/{}", re >> 16, re & 0xffff);
+    }
+    s += &match r.action {
+        RuleAction::Table(t) => format!(" lookup {t}"),
+        RuleAction::L3mdev => " lookup 0".to_string(),
+        RuleAction::Goto(t) => format!(" goto {t}"),
+        RuleAction::Nop => " nop".to_string(),
+        RuleAction::Blackhole => " type blackhole".to_string(),
+        RuleAction::Unreachable => " type unreachable".to_string(),
+        RuleAction::Prohibit => " type prohibit".to_string(),
+    };
+    if r.no_track {
+        s += " no_track";
+    }
+    if let Some(g) = &r.track_group {
+        s += &format!(" track_group {g}");
+    }
+    s
+}
+
+#[test]
+#[ignore]
+fn dump_for_comparison() {
+    let (Ok(file), Ok(out)) = (std::env::var("KA_DUMP_CONF"), std::env::var("KA_DUMP_OUT")) else {
+        return;
+    };
+    let l = load(
+        &LoadOptions {
+            file,
+            config_id: None,
+            all_config: false,
+            // keepalived's dump comes from a running daemon, which reads
+            // some values more leniently than -t.
+            config_test: false,
+        },
+        &SystemHost,
+    );
+    let host = SystemHost;
+    let c = Ctx::new(Reader::new("x", 0), &host, false);
+    let s = &l.config.vrrp.statics;
+    let mut text = String::new();
+    text += "------< Static Addresses >------\n";
+    for a in &s.addresses {
+        text += &format!("     {}\n", ka_format_address(&c, a));
+    }
+    text += "------< Static Routes >------\n";
+    for r in &s.routes {
+        text += &format!("     {}\n", ka_format_route(r));
+    }
+    text += "------< Static Rules >------\n";
+    for r in &s.rules {
+        text += &format!("     {}\n", ka_format_rule(r));
+    }
+    std::fs::write(out, text).expect("write dump");
 }

@@ -135,10 +135,10 @@ pub fn addr64(text: &str) -> Option<u64> {
     Some(v)
 }
 
-/// Labels of an MPLS encapsulation (`parse_mpls_address`): up to 16
-/// 20-bit labels separated by `/`.
+/// Labels of an MPLS encapsulation (`parse_mpls_address`): up to 2 (2.2.7's
+/// limit) 20-bit labels separated by `/`.
 pub fn mpls_labels(text: &str) -> Option<Vec<u32>> {
-    const MAX_LABELS: usize = 16;
+    const MAX_LABELS: usize = 2;
     let mut s = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
     let mut out = Vec::new();
     for _ in 0..MAX_LABELS {
@@ -232,6 +232,7 @@ mod tests {
         assert_eq!(addr64("g:2:3:4"), None);
         assert_eq!(mpls_labels("100"), Some(vec![100]));
         assert_eq!(mpls_labels("100/200"), Some(vec![100, 200]));
+        assert_eq!(mpls_labels("100/200/300"), None);
         assert_eq!(mpls_labels("1048576"), None);
         assert_eq!(mpls_labels("100/"), None);
         assert_eq!(mpls_labels("-1"), None);

@@ -123,7 +123,7 @@ pub struct Route {
     /// The destination (`default` has no address).
     pub dst: Prefix,
     /// Route type (RTN_*): unicast unless a type is written before the
-    /// destination.
+    /// destination. A written type also makes `mode` `Add` (as 2.2.7 does).
     pub route_type: u8,
     pub type_given: bool,
     /// `src`: preferred source address.
@@ -275,6 +275,13 @@ fn rtt(
             Ok(None)
         }
     }
+}
+
+/// Set a lockable metric. keepalived keeps lock bits in a mask that is never
+/// cleared, so a lock given earlier for the same metric stays.
+fn set_metric<T>(slot: &mut Option<Metric<T>>, value: T, locked: bool) {
+    let locked = locked || slot.as_ref().is_some_and(|m| m.locked);
+    *slot = Some(Metric { value, locked });
 }
 
 /// `lock` before a metric value: returns whether it was there, moving `i`
@@ -528,14 +535,14 @@ pub fn parse_route(
                 let Some(value) = number(ctx, a, i, &opt, u32::MAX)? else {
                     return Ok(None);
                 };
-                let m = Some(Metric { value, locked });
-                match opt.as_str() {
-                    "mtu" => r.metrics.mtu = m,
-                    "advmss" => r.metrics.advmss = m,
-                    "reordering" => r.metrics.reordering = m,
-                    "cwnd" => r.metrics.cwnd = m,
-                    _ => r.metrics.ssthresh = m,
-                }
+                let slot = match opt.as_str() {
+                    "mtu" => &mut r.metrics.mtu,
+                    "advmss" => &mut r.metrics.advmss,
+                    "reordering" => &mut r.metrics.reordering,
+                    "cwnd" => &mut r.metrics.cwnd,
+                    _ => &mut r.metrics.ssthresh,
+                };
+                set_metric(slot, value, locked);
             }
             "hoplimit" => {
                 i += 1;
@@ -565,15 +572,12 @@ pub fn parse_route(
                 let Some(v) = rtt(ctx, a, i, &opt, unit)? else {
                     return Ok(None);
                 };
-                let m = Some(Metric {
-                    value: v.duration(unit),
-                    locked,
-                });
-                match opt.as_str() {
-                    "rtt" => r.metrics.rtt = m,
-                    "rttvar" => r.metrics.rttvar = m,
-                    _ => r.metrics.rto_min = m,
-                }
+                let slot = match opt.as_str() {
+                    "rtt" => &mut r.metrics.rtt,
+                    "rttvar" => &mut r.metrics.rttvar,
+                    _ => &mut r.metrics.rto_min,
+                };
+                set_metric(slot, v.duration(unit), locked);
             }
             "realms" => {
                 i += 1;
@@ -626,10 +630,8 @@ pub fn parse_route(
                     locked = true;
                     i += 1;
                 }
-                r.metrics.congctl = Some(Metric {
-                    value: a.req(i)?.to_string(),
-                    locked,
-                });
+                let value = a.req(i)?.to_string();
+                set_metric(&mut r.metrics.congctl, value, locked);
             }
             "pref" => {
                 i += 1;
@@ -779,6 +781,10 @@ pub fn parse_route(
                 if let Some(t) = net_names::rtntype(&opt) {
                     r.route_type = t;
                     r.type_given = true;
+                    // Observed in Debian's 2.2.7 (its config dump): a route
+                    // type also selects `add` (NLM_F_EXCL), until a later
+                    // prepend/append.
+                    r.mode = AddMode::Add;
                     type_word = Some(opt.clone());
                     i += 1;
                 }
