@@ -306,6 +306,7 @@ pub fn parse_route(
     let mut dst: Option<(Prefix, Option<Family>)> = None;
     let mut dest_text = String::new();
     let mut do_nexthop = false;
+    let mut swallowed = false;
     let n = a.len();
     let mut i = 0;
     while i < n {
@@ -323,6 +324,7 @@ pub fn parse_route(
                 }
                 // keepalived also skips the word after inet/inet6.
                 if let Some(next) = a.get(i + 1) {
+                    swallowed = true;
                     let next = next.to_string();
                     let d = ctx.lint(a, i + 1, format!("'{next}' after '{opt}' is skipped (keepalived reads '{opt}' as taking a value)"));
                     d.help = Some(if opt == "inet6" {
@@ -847,7 +849,15 @@ pub fn parse_route(
     }
 
     let Some((mut dst, dst_family)) = dst else {
-        bad(ctx, a, 0, "route has no destination; it is ignored".into());
+        let d = ctx.error(
+            Class::General,
+            a,
+            0,
+            "route has no destination; it is ignored",
+        );
+        if swallowed {
+            d.help = Some("the word after inet/inet6 was skipped (see the warning above)".into());
+        }
         return Ok(None);
     };
 

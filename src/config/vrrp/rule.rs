@@ -605,12 +605,15 @@ pub fn parse_rule(
             Family::Inet6 => &mut counter.1,
         };
         r.priority = AUTO_PRIORITY_START.wrapping_sub(*used);
-        *used += 1;
+        *used = used.wrapping_add(1);
         let d = ctx.error(
             Class::General,
             a,
             0,
-            format!("rule has no preference; keepalived gives it {}", r.priority),
+            format!(
+                "rule has no 'preference'; it is given preference {}",
+                r.priority
+            ),
         );
         d.help = Some(
             "rules are matched in preference order: give every rule an explicit 'preference N'"
