@@ -206,8 +206,24 @@ fn vips_parsed() -> bool {
 fn add_vip(ctx: &mut Ctx) {
     if let Some(v) = ctx.cfg.vrrp.instances.list.last_mut() {
         v.family.get_or_insert(Family::V4);
+        let line = crate::config::preproc::Line {
+            text: "192.0.2.100/24".into(),
+            pos: v.pos,
+            expanded: false,
+        };
+        let words = crate::config::lexer::words(&line.text).0;
+        let args = crate::config::parser::Args::new(line, words);
+        let pos = v.pos;
+        let entry = crate::config::vrrp::ipaddr::parse_ip_address(ctx, &args, false)
+            .ok()
+            .flatten()
+            .expect("a valid VIP");
+        let Some(v) = ctx.cfg.vrrp.instances.list.last_mut() else {
+            return;
+        };
+        let _ = pos;
         v.vips.push(VirtualAddress {
-            entry: Default::default(),
+            entry,
             ip: "192.0.2.100".parse().unwrap(),
             prefix_len: Some(24),
             dev: None,
@@ -654,11 +670,10 @@ fn virtual_addresses() {
 
 #[test]
 fn virtual_routes_land_in_the_instance() {
-    // TODO(merge): drop the guard once route::parse_route is merged.
-    let o = ok(" virtual_routes {\n  198.51.100.0/24 via 192.0.2.1\n }");
-    if o.v().virtual_routes.is_empty() {
-        return;
-    }
+    let o = ok(" virtual_routes {\n  198.51.100.0/24 via 192.0.2.1 no_track\n }");
+    assert_eq!(o.v().virtual_routes.len(), 1);
+    // Without a device keepalived cannot track the route: an error.
+    let o = bad(" virtual_routes {\n  198.51.100.0/24 via 192.0.2.1\n }");
     assert_eq!(o.v().virtual_routes.len(), 1);
     assert!(ok("").v().virtual_routes.is_empty());
 }
