@@ -2,20 +2,25 @@
 //! the isolated environment keepalived's verdicts were recorded in, running a
 //! binary in it, and small helpers for reporting.
 //!
-//! The environment is the one of /work/shared/corpus/run-keepalived-verdicts.sh:
-//! a network namespace holding lo and eth0 eth1 ens33 ens192 eno1 enp0s3 bond0,
+//! The environment is the one of shared/corpus/run-keepalived-verdicts.sh: a
+//! network namespace holding lo and eth0 eth1 ens33 ens192 eno1 enp0s3 bond0,
 //! all up (veth interfaces whose peers live in a second namespace, because the
-//! kernel may lack the dummy driver); every single run then gets its own UTS
-//! namespace (host name `kacorpus`, which decides `@ID` lines) and its own mount
-//! namespace in which /etc/keepalived and /run/netns are hidden under empty
-//! tmpfs mounts, and its working directory is the folder holding the file.
+//! kernel may lack the dummy driver), a UTS namespace with host name
+//! `kacorpus` (it decides `@ID` lines and the default -i), a mount namespace in
+//! which /etc/keepalived and /run/netns are hidden under empty tmpfs mounts,
+//! and, for each run, a fresh folder holding the files as working directory.
 //!
-//! One network namespace serves all runs of a test: `keepalived -t` (and ours)
-//! only reads the configuration: it does not fork, write pid files, create
-//! interfaces or bind sockets (main.c: -t sets DONT_FORK and exits from
-//! config_test_exit() before any of that), so a run cannot change what the next
-//! run sees. Interface indexes and MAC addresses differ from a fresh namespace,
-//! and no configuration check looks at them.
+//! The script builds all of this once per file; here one network namespace
+//! serves all runs of a test, and each worker thread has one shell (with its
+//! UTS and mount namespaces) that runs the binaries one after the other. That
+//! is safe because `keepalived -t` (and ours) only reads: it does not fork,
+//! write pid files, create interfaces, bind sockets, set the host name or
+//! mount anything (main.c: -t sets DONT_FORK and exits from
+//! config_test_exit() before any of that), so no run can change what a later
+//! one sees. Interface indexes and MAC addresses differ from a fresh
+//! namespace, and no configuration check looks at them. Namespace names hold
+//! the pid (kart-<tag>-<pid>), so parallel test binaries do not collide, and
+//! Drop guards delete them on every path, panics included.
 
 #![allow(dead_code)] // each test crate uses a different part of this module
 

@@ -716,7 +716,7 @@ fn generic_required(a: &str) -> Option<Spec> {
             "IFNAME" | "IF" | "VRF_IFNAME" | "VRF_IF" => {
                 spec(&[("existing", "eth1")], &[("missing_if", "eth9")])
             }
-            "STRING" | "NAME" | "ALGO" | "VALUE" | "TABLE" | "NAME|\"PATH\"" => {
+            "STRING" | "STRING|QUOTED" | "NAME" | "ALGO" | "VALUE" | "TABLE" | "NAME|\"PATH\"" => {
                 spec(&[("word", "kart_word")], &[])
             }
             "DOMAIN" => spec(&[("domain", "example.com")], &[]),
@@ -744,7 +744,7 @@ fn generic_required(a: &str) -> Option<Spec> {
                 &[("junk", "abc"), ("above", "4096")],
             ),
             "PROTO" => spec(&[("name", "tcp")], &[("bogus", "kart_bogus")]),
-            "PREF" | "MARK" => spec(&[("number", "5")], &[("junk", "abc")]),
+            "PREF" | "MARK" | "PRIO" => spec(&[("number", "5")], &[("junk", "abc")]),
             _ => return None,
         };
         let _ = tail;
@@ -1222,16 +1222,28 @@ pub fn cases(rows: &[Row]) -> (Vec<Case>, Vec<Excluded>) {
         }
         let special = r.keyword.starts_with('<') || r.keyword.starts_with('[');
         let spec = overrides(&r.block, &r.keyword, &r.args).or_else(|| generic(&r.args));
-        let Some(spec) = spec else {
-            excluded.push(Excluded {
-                what: id,
-                reason: format!("no value template for args '{}'", r.args),
-            });
-            continue;
+        let (spec, templated) = match spec {
+            Some(s) => (s, true),
+            None => {
+                // Only the typo case (with no value) is made.
+                excluded.push(Excluded {
+                    what: id.clone(),
+                    reason: format!(
+                        "no value template for args '{}': only the typo case",
+                        r.args
+                    ),
+                });
+                let bare = Spec {
+                    valid: vec![("bare", String::new())],
+                    invalid: Vec::new(),
+                    required: false,
+                };
+                (bare, false)
+            }
         };
         let slot = slot_of(&r.block, &r.keyword);
         let mut variants: Vec<(String, String, bool)> = Vec::new(); // (variant, line, replace)
-        if r.in_227 {
+        if r.in_227 && templated {
             for (label, val) in &spec.valid {
                 variants.push((
                     format!("valid-{label}"),
@@ -1249,7 +1261,7 @@ pub fn cases(rows: &[Row]) -> (Vec<Case>, Vec<Excluded>) {
             if spec.required && !special {
                 variants.push(("missing-value".into(), r.keyword.clone(), true));
             }
-        } else {
+        } else if !r.in_227 {
             excluded.push(Excluded {
                 what: id.clone(),
                 reason: "not in keepalived 2.2.7 (we accept it, 2.2.7 reports an unknown keyword): valid/invalid/missing-value cases left out".into(),
