@@ -19,7 +19,7 @@ build:
 test:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) test --release -- --test-threads=4
+	$(CARGO) test --release --no-fail-fast -- --test-threads=4
 
 unit-test:
 	$(CARGO) test --lib
