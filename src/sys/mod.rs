@@ -4,5 +4,8 @@
 pub mod garp;
 pub mod host;
 pub mod netlink;
+pub mod process;
+pub mod signals;
 pub mod sock;
+pub mod syslog;
 pub mod vrrp_socket;
