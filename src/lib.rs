@@ -2,5 +2,6 @@
 
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod sys;
 pub mod vrrp;

@@ -59,6 +59,13 @@ impl SignalPipe {
     }
 }
 
+impl SignalPipe {
+    /// The descriptor to poll for readability.
+    pub fn as_raw(&self) -> RawFd {
+        self.read.as_raw_fd()
+    }
+}
+
 impl AsRawFd for SignalPipe {
     fn as_raw_fd(&self) -> RawFd {
         self.read.as_raw_fd()

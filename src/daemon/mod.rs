@@ -1,0 +1,86 @@
+//! The daemon: one thread, one `mio::Poll` over the signal pipe, the VRRP
+//! receive sockets and the netlink monitor; the monotonic clock is read once
+//! per turn and handed to every machine.
+
+pub mod log;
+pub mod vrrp;
+
+use crate::sys::process::monotonic_micros;
+use crate::sys::signals::SignalPipe;
+use crate::vrrp::machine::Time;
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Token};
+use std::io;
+use std::time::Duration;
+
+const SIGNALS: Token = Token(0);
+const FIRST_FD: usize = 1;
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// SIGTERM or SIGINT: an orderly stop.
+    Stopped,
+}
+
+fn now() -> Time {
+    Time(monotonic_micros())
+}
+
+/// Run the VRRP instances until a stop signal.
+pub fn run_vrrp(mut rt: vrrp::Runtime) -> io::Result<Exit> {
+    let signals = SignalPipe::new(&[
+        libc::SIGTERM,
+        libc::SIGINT,
+        libc::SIGHUP,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGCHLD,
+    ])?;
+    let mut poll = Poll::new()?;
+    let sig_fd = signals.as_raw();
+    poll.registry()
+        .register(&mut SourceFd(&sig_fd), SIGNALS, Interest::READABLE)?;
+    let fds = rt.fds();
+    for (n, fd) in fds.iter().enumerate() {
+        poll.registry()
+            .register(&mut SourceFd(fd), Token(FIRST_FD + n), Interest::READABLE)?;
+    }
+    let monitor_token = Token(FIRST_FD + fds.len() - 1);
+    rt.start(now());
+    let mut events = Events::with_capacity(64);
+    loop {
+        let t = now();
+        rt.on_timers(t);
+        let timeout = rt
+            .deadline()
+            .map(|d| Duration::from_micros(d.0.saturating_sub(now().0)));
+        if let Err(e) = poll.poll(&mut events, timeout) {
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+        let t = now();
+        for ev in events.iter() {
+            match ev.token() {
+                SIGNALS => {
+                    for sig in signals.drain() {
+                        match sig {
+                            libc::SIGTERM | libc::SIGINT => {
+                                ::log::info!(target: "vrrp", "Stopping");
+                                rt.stop(now());
+                                return Ok(Exit::Stopped);
+                            }
+                            libc::SIGHUP => {
+                                ::log::info!("Reloading is not implemented yet - ignoring SIGHUP");
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                tok if tok == monitor_token => rt.on_netlink(t),
+                Token(n) => rt.on_readable(n - FIRST_FD, t),
+            }
+        }
+    }
+}
