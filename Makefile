@@ -24,12 +24,8 @@ test:
 unit-test:
 	$(CARGO) test --lib
 
-demo:
-	@echo "make demo: the VRRP engine is not implemented yet (issue #3)."
-	@echo "Meanwhile, see the configuration checker at work:"
-	$(CARGO) build --release
-	@printf 'vrrp_instance VI_1 {\n  state MASTER\n  interface lo\n  virtual_router_idd 51\n  priority 100\n  virtual_ipaddress {\n    192.0.2.10/24\n  }\n}\n' > $(TARGET_DIR)/demo.conf
-	-$(TARGET_DIR)/release/keepalived -t -f $(TARGET_DIR)/demo.conf
+demo: build
+	bash tests/demo.sh
 
 bench:
 	$(CARGO) build --release
