@@ -5,6 +5,7 @@ pub mod garp;
 pub mod host;
 pub mod netlink;
 pub mod process;
+pub mod sd_notify;
 pub mod signals;
 pub mod sock;
 pub mod syslog;
