@@ -243,25 +243,14 @@ pub struct UnicastPeer {
     pub pos: Pos,
 }
 
-/// An address of `virtual_ipaddress` or `virtual_ipaddress_excluded`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VirtualAddress {
-    pub entry: ipaddr::IpAddress,
-    // TODO(merge): `ip`, `prefix_len` and `dev` duplicate what
-    // ipaddr::IpAddress will carry; read them from `entry` once it does.
-    pub ip: IpAddr,
-    /// The prefix length written after '/', if any (keepalived uses /32 or
-    /// /128 otherwise).
-    pub prefix_len: Option<u8>,
-    /// `dev IFNAME` of the entry.
-    pub dev: Option<String>,
-    pub pos: Pos,
-}
+/// An address of `virtual_ipaddress` or `virtual_ipaddress_excluded`: the
+/// entry as `ipaddr` read it (`dev` stays `None` when not written: the
+/// instance's interface is used).
+pub type VirtualAddress = ipaddr::IpAddress;
 
-impl VirtualAddress {
-    pub fn family(&self) -> Family {
-        Family::of(&self.ip)
-    }
+/// The instance's family of an address.
+pub fn vip_family(a: &VirtualAddress) -> Family {
+    Family::of(&a.addr)
 }
 
 /// `authentication { auth_type ... }`.
@@ -484,6 +473,10 @@ pub struct Instance {
     pub dont_track_primary: bool,
     /// `track_interface`.
     pub track_interfaces: Vec<TrackedInterface>,
+    /// Weighted `track_interface` entries of an address owner, which
+    /// completion stops tracking; keepalived has already linked them to the
+    /// interface by then, which its sync group checks still see.
+    pub owner_dropped_interfaces: Vec<String>,
     /// `track_script`.
     pub track_scripts: Vec<TrackedObject>,
     /// `track_file`.
