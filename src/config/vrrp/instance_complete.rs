@@ -128,6 +128,17 @@ const DEFAULT_MTU: usize = 1500;
 /// keepalived's `vrrp_complete_instance`.
 fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, sync: Option<SyncInfo>) -> bool {
     let n = v.name.clone();
+    // What the instance inherits when it is created (keepalived's
+    // alloc_vrrp), from the global settings as a whole.
+    let garp = &mut v.garp;
+    garp.master_delay.get_or_insert(g.garp_delay);
+    garp.master_repeat.get_or_insert(g.garp_repeat);
+    garp.master_refresh.get_or_insert(g.garp_refresh);
+    garp.master_refresh_repeat
+        .get_or_insert(g.garp_refresh_repeat);
+    v.down_timer_adverts.get_or_insert(g.down_timer_adverts);
+    v.skip_check_adv_addr |= g.skip_check_adv_addr;
+
     let strict = v.strict_mode.unwrap_or(g.vrrp_strict);
     v.strict_mode = Some(strict);
 
@@ -343,13 +354,13 @@ fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, sync: Option<Sy
             v.preempt_delay = Duration::ZERO;
         }
     }
-    if v.down_timer_adverts != 3 && strict {
+    if v.down_timer_adverts != Some(3) && strict {
         err(
             ctx,
             v.pos_of("down_timer_adverts"),
             format!("({n}) strict mode needs down_timer_adverts 3: 3 is used"),
         );
-        v.down_timer_adverts = 3;
+        v.down_timer_adverts = Some(3);
     }
     if v.timer_expired_backup.is_some() && !v.nopreempt {
         err(

@@ -68,11 +68,10 @@ impl Default for GlobalVrrp {
     }
 }
 
-/// The global settings as they stand now (keepalived copies some of them
-/// into an instance when the instance starts, so a global_defs after the
-/// instance does not change it).
+/// The global settings as the VRRP process sees them (all of global_defs,
+/// see `vrrp::global_view`).
 pub fn global_vrrp(ctx: &Ctx) -> GlobalVrrp {
-    let gl = &ctx.cfg.global;
+    let gl = super::global_view(ctx);
     GlobalVrrp {
         vrrp_version: if gl.vrrp_version == 3 {
             VrrpVersion::V3

@@ -201,21 +201,10 @@ fn vrrp_instance(ctx: &mut Ctx, a: &Args) -> Res {
         ctx.skip_block();
         return Ok(());
     }
-    // keepalived copies these global settings when the instance starts.
-    let g = global_vrrp(ctx);
+    // The settings inherited from global_defs are filled in at completion.
     let v = Instance {
         name: iname,
         pos: a.pos(1),
-        garp: Garp {
-            master_delay: g.garp_delay,
-            master_repeat: g.garp_repeat,
-            master_refresh: g.garp_refresh,
-            master_refresh_repeat: g.garp_refresh_repeat,
-            lower_prio_delay: None,
-            lower_prio_repeat: None,
-        },
-        down_timer_adverts: g.down_timer_adverts,
-        skip_check_adv_addr: g.skip_check_adv_addr,
         ..Instance::default()
     };
     ctx.cfg.vrrp.instances.list.push(v);
@@ -1395,7 +1384,7 @@ fn garp_master_delay(ctx: &mut Ctx, a: &Args) -> Res {
     mark(ctx, a);
     match ctx.unsigned(a, 1, 0, u32::MAX / HZ as u32, true)? {
         Some(s) => set(ctx, |v| {
-            v.garp.master_delay = Duration::from_secs(u64::from(s))
+            v.garp.master_delay = Some(Duration::from_secs(u64::from(s)))
         }),
         None => general(
             ctx,
@@ -1412,10 +1401,10 @@ fn garp_master_refresh(ctx: &mut Ctx, a: &Args) -> Res {
     mark(ctx, a);
     match ctx.unsigned(a, 1, 0, u32::MAX, true)? {
         Some(s) => set(ctx, |v| {
-            v.garp.master_refresh = Duration::from_secs(u64::from(s))
+            v.garp.master_refresh = Some(Duration::from_secs(u64::from(s)))
         }),
         None => {
-            set(ctx, |v| v.garp.master_refresh = Duration::ZERO);
+            set(ctx, |v| v.garp.master_refresh = Some(Duration::ZERO));
             general(
                 ctx,
                 a,
@@ -1455,11 +1444,11 @@ fn garp_repeat(ctx: &mut Ctx, a: &Args, apply: fn(&mut Garp, u32)) -> Res {
 }
 
 fn garp_master_repeat(ctx: &mut Ctx, a: &Args) -> Res {
-    garp_repeat(ctx, a, |g, r| g.master_repeat = r)
+    garp_repeat(ctx, a, |g, r| g.master_repeat = Some(r))
 }
 
 fn garp_master_refresh_repeat(ctx: &mut Ctx, a: &Args) -> Res {
-    garp_repeat(ctx, a, |g, r| g.master_refresh_repeat = r)
+    garp_repeat(ctx, a, |g, r| g.master_refresh_repeat = Some(r))
 }
 
 fn garp_lower_prio_delay(ctx: &mut Ctx, a: &Args) -> Res {
@@ -1498,7 +1487,7 @@ fn down_timer_adverts(ctx: &mut Ctx, a: &Args) -> Res {
     let n = name(ctx);
     mark(ctx, a);
     match ctx.unsigned(a, 1, 1, 100, true)? {
-        Some(d) => set(ctx, |v| v.down_timer_adverts = d),
+        Some(d) => set(ctx, |v| v.down_timer_adverts = Some(d)),
         None => general(
             ctx,
             a,

@@ -130,7 +130,7 @@ impl Out {
     }
 }
 
-/// Parse and check `text` with the test host.
+/// Parse and check `text` with the test host, as `keepalived -t` does.
 fn run(text: &str) -> Out {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
@@ -141,20 +141,20 @@ fn run(text: &str) -> Out {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("keepalived.conf");
     std::fs::write(&file, text).expect("write config");
-    let mut reader = Reader::new("testnode", 0);
-    assert!(reader.open_main(&file.display().to_string()));
-    let host = TestHost;
-    let mut ctx = Ctx::new(reader, &host, false);
-    ctx.process(crate::config::tables::root(), false, 0);
-    crate::config::global::validate(&mut ctx);
-    crate::config::check::validate(&mut ctx);
-    crate::config::vrrp::validate(&mut ctx);
-    crate::config::bfd::validate(&mut ctx);
+    let loaded = crate::config::load(
+        &crate::config::LoadOptions {
+            file: file.display().to_string(),
+            config_id: Some("testnode".into()),
+            all_config: false,
+            config_test: true,
+        },
+        &TestHost,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Out {
-        cfg: ctx.cfg,
-        diags: ctx.reader.diags,
-        sources: ctx.reader.sources,
+        cfg: loaded.config,
+        diags: loaded.diags,
+        sources: loaded.sources,
     }
 }
 
@@ -224,13 +224,13 @@ fn minimal_instance_has_keepalived_defaults() {
     assert!(!v.nopreempt);
     assert_eq!(v.preempt_delay, Duration::ZERO);
     assert_eq!(v.debug, 0);
-    assert_eq!(v.garp.master_delay, Duration::from_secs(5));
-    assert_eq!(v.garp.master_repeat, 5);
-    assert_eq!(v.garp.master_refresh, Duration::ZERO);
-    assert_eq!(v.garp.master_refresh_repeat, 1);
+    assert_eq!(v.garp.master_delay, Some(Duration::from_secs(5)));
+    assert_eq!(v.garp.master_repeat, Some(5));
+    assert_eq!(v.garp.master_refresh, Some(Duration::ZERO));
+    assert_eq!(v.garp.master_refresh_repeat, Some(1));
     assert_eq!(v.garp.lower_prio_repeat, Some(5));
     assert_eq!(v.garp.lower_prio_delay, Some(Duration::from_secs(5)));
-    assert_eq!(v.down_timer_adverts, 3);
+    assert_eq!(v.down_timer_adverts, Some(3));
     assert_eq!(v.lower_prio_no_advert, Some(false));
     assert_eq!(v.higher_prio_send_advert, Some(false));
     assert_eq!(v.smtp_alert, Some(false));
@@ -449,17 +449,17 @@ fn preempt() {
 fn garp_settings() {
     let o = ok(" garp_master_delay 10\n garp_master_repeat 3\n garp_master_refresh 60\n garp_master_refresh_repeat 2");
     let g = o.v().garp;
-    assert_eq!(g.master_delay, Duration::from_secs(10));
-    assert_eq!(g.master_repeat, 3);
-    assert_eq!(g.master_refresh, Duration::from_secs(60));
-    assert_eq!(g.master_refresh_repeat, 2);
+    assert_eq!(g.master_delay, Some(Duration::from_secs(10)));
+    assert_eq!(g.master_repeat, Some(3));
+    assert_eq!(g.master_refresh, Some(Duration::from_secs(60)));
+    assert_eq!(g.master_refresh_repeat, Some(2));
     let o = bad(" garp_master_repeat 0\n garp_master_refresh_repeat 0");
-    assert_eq!(o.v().garp.master_repeat, 1);
-    assert_eq!(o.v().garp.master_refresh_repeat, 1);
+    assert_eq!(o.v().garp.master_repeat, Some(1));
+    assert_eq!(o.v().garp.master_refresh_repeat, Some(1));
     let o = bad(" garp_master_delay abc");
-    assert_eq!(o.v().garp.master_delay, Duration::from_secs(5));
+    assert_eq!(o.v().garp.master_delay, Some(Duration::from_secs(5)));
     let o = bad(" garp_master_refresh -3");
-    assert_eq!(o.v().garp.master_refresh, Duration::ZERO);
+    assert_eq!(o.v().garp.master_refresh, Some(Duration::ZERO));
 }
 
 #[test]
@@ -927,7 +927,7 @@ fn strict_mode_rules() {
         " down_timer_adverts 5\n garp_lower_prio_repeat 2\n higher_prio_send_advert",
         5,
     );
-    assert_eq!(o.v().down_timer_adverts, 3);
+    assert_eq!(o.v().down_timer_adverts, Some(3));
     assert_eq!(o.v().garp.lower_prio_repeat, Some(0));
     assert_eq!(o.v().higher_prio_send_advert, Some(false));
     let o = strict(" preempt_delay 4", 5);
@@ -948,7 +948,7 @@ fn strict_mode_rules() {
 fn rare_keywords_are_read() {
     let o = ok(" down_timer_adverts 5\n lower_prio_no_advert\n higher_prio_send_advert false\n kernel_rx_buf_size 65536\n garp_lower_prio_delay 3\n garp_lower_prio_repeat 2\n promote_secondaries\n skip_check_adv_addr false\n notify_priority_changes");
     let v = o.v();
-    assert_eq!(v.down_timer_adverts, 5);
+    assert_eq!(v.down_timer_adverts, Some(5));
     assert_eq!(v.lower_prio_no_advert, Some(true));
     assert_eq!(v.higher_prio_send_advert, Some(false));
     assert_eq!(v.kernel_rx_buf_size, Some(65536));
@@ -1047,11 +1047,11 @@ fn global_defaults_reach_the_instances() {
     assert_eq!(o.exit(), 0, "{}", o.report());
     let v = o.v();
     assert_eq!(v.version, Some(VrrpVersion::V3));
-    assert_eq!(v.garp.master_delay, Duration::from_secs(2));
-    assert_eq!(v.garp.master_repeat, 3);
+    assert_eq!(v.garp.master_delay, Some(Duration::from_secs(2)));
+    assert_eq!(v.garp.master_repeat, Some(3));
     assert_eq!(v.garp.lower_prio_repeat, Some(7));
     assert_eq!(v.garp.lower_prio_delay, Some(Duration::from_secs(2)));
-    assert_eq!(v.down_timer_adverts, 5);
+    assert_eq!(v.down_timer_adverts, Some(5));
     assert_eq!(v.lower_prio_no_advert, Some(true));
     assert_eq!(v.higher_prio_send_advert, Some(true));
     assert_eq!(v.smtp_alert, Some(true));
@@ -1062,9 +1062,9 @@ fn global_defaults_reach_the_instances() {
     let o = vinst("");
     let v = o.v();
     assert_eq!(v.version, Some(VrrpVersion::V2));
-    assert_eq!(v.garp.master_delay, Duration::from_secs(5));
+    assert_eq!(v.garp.master_delay, Some(Duration::from_secs(5)));
     assert_eq!(v.garp.lower_prio_repeat, Some(5));
-    assert_eq!(v.down_timer_adverts, 3);
+    assert_eq!(v.down_timer_adverts, Some(3));
     assert_eq!(v.lower_prio_no_advert, Some(false));
     assert_eq!(v.smtp_alert, Some(false));
     assert_eq!(v.notify_priority_changes, Some(false));
@@ -1073,10 +1073,17 @@ fn global_defaults_reach_the_instances() {
     let o = run("global_defs {\n vrrp_strict\n}\nvrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n virtual_ipaddress {\n  192.0.2.100/24\n }\n authentication {\n  auth_type PASS\n  auth_pass x\n }\n}\n");
     assert_eq!(o.exit(), 5, "{}", o.report());
     assert_eq!(o.v().strict_mode, Some(true));
-    // The copies made when the instance starts ignore a later global_defs.
-    let o = run("vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\nglobal_defs {\n vrrp_garp_master_repeat 3\n vrrp_version 3\n}\n");
-    assert_eq!(o.v().garp.master_repeat, 5);
-    assert_eq!(o.v().version, Some(VrrpVersion::V3));
+    // keepalived's VRRP process starts with all of global_defs read, so a
+    // global_defs after the instance counts too (2.2.7: exit 5 here, as
+    // down_timer_adverts 5 is not allowed in strict mode).
+    let o = run("vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n strict_mode\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\nglobal_defs {\n vrrp_garp_master_repeat 3\n vrrp_down_timer_adverts 5\n}\n");
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert_eq!(o.v().garp.master_repeat, Some(3));
+    assert_eq!(o.v().down_timer_adverts, Some(3));
+    // An instance's own (valid) value wins; an invalid one inherits.
+    let o = run("global_defs {\n vrrp_garp_master_repeat 3\n vrrp_garp_master_delay 7\n}\nvrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n no_virtual_ipaddress\n garp_master_repeat 2\n garp_master_delay x\n}\n");
+    assert_eq!(o.v().garp.master_repeat, Some(2));
+    assert_eq!(o.v().garp.master_delay, Some(Duration::from_secs(7)));
 }
 
 #[test]
@@ -1326,4 +1333,18 @@ fn track_file_and_process_defaults_come_from_their_blocks() {
         }
     );
     assert_eq!(o.v().track_processes[0].weight.value, 6);
+}
+
+#[test]
+fn the_vrrp_keywords_see_all_of_global_defs() {
+    // keepalived 2.2.7: exit 0 (dynamic_interfaces applies), exit 4 (the
+    // later default_interface does not exist).
+    let o = run("vrrp_instance VI_1 {\n interface nosuch9\n virtual_router_id 51\n no_virtual_ipaddress\n}\nglobal_defs {\n dynamic_interfaces\n}\n");
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert!(!o.cfg.vrrp.non_existent_interface);
+    let o =
+        run("static_ipaddress {\n 10.9.9.9/32\n}\nglobal_defs {\n default_interface nosuch7\n}\n");
+    assert_eq!(o.exit(), 4, "{}", o.report());
+    // load() read the global view before the configuration.
+    assert!(o.cfg.vrrp.global_view.is_some());
 }

@@ -146,7 +146,7 @@ pub static ROOT: &[Keyword] = &[
 /// global_defs `dynamic_interfaces`: interfaces that do not exist yet are
 /// accepted.
 pub fn dynamic_interfaces(ctx: &Ctx) -> bool {
-    ctx.cfg.global.dynamic_interfaces
+    super::global_view(ctx).dynamic_interfaces
 }
 
 /// keepalived's `if_get_by_ifname(name, IF_CREATE_IF_DYNAMIC)`: whether the
