@@ -75,6 +75,11 @@ pub fn load(opts: &LoadOptions, host: &dyn Host) -> Loaded {
         );
     }
     let mut ctx = Ctx::new(reader, host, !opts.config_test);
+    // keepalived's VRRP process reads the configuration knowing all of
+    // global_defs (its parent read the whole file first).
+    ctx.cfg.vrrp.global_view = opened
+        .then(|| vrrp::read_global_view(&opts.file, &config_id, include_check, host, ctx.lenient))
+        .flatten();
     if opened {
         ctx.process(tables::root(), false, 0);
         let open = ctx.reader.open_blocks();

@@ -8,10 +8,10 @@ pub mod model;
 #[cfg(test)]
 mod tests;
 
-use super::diag::Class;
 use super::parser::{Ctx, Keyword};
 use super::script::{self, flags};
 use handlers as h;
+use model::{Global, NotifyFifo};
 use std::path::Path;
 
 pub use handlers::inet_address;
@@ -368,38 +368,37 @@ fn lint_fifos(ctx: &mut Ctx) {
 /// Returns the script flags for the VRRP part to fold into its own before
 /// it calls `script::report_security` once.
 pub fn check_vrrp_fifo_scripts(ctx: &mut Ctx) -> u32 {
-    check_fifo_script(ctx, false) | check_fifo_script(ctx, true)
+    check_fifo_script(ctx, |g| &mut g.notify_fifo)
+        | check_fifo_script(ctx, |g| &mut g.vrrp_notify_fifo)
 }
 
 /// The same for the checker process (check_data.c
 /// `check_check_script_security`): the global and the LVS FIFO scripts.
 pub fn check_checker_fifo_scripts(ctx: &mut Ctx) -> u32 {
-    let mut f = check_fifo_script(ctx, false);
-    let mut s = ctx.cfg.global.lvs_notify_fifo.script.take();
-    f |= script::check_notify_secure(ctx, &mut s);
-    ctx.cfg.global.lvs_notify_fifo.script = s;
-    f
+    check_fifo_script(ctx, |g| &mut g.notify_fifo)
+        | check_fifo_script(ctx, |g| &mut g.lvs_notify_fifo)
 }
 
-fn check_fifo_script(ctx: &mut Ctx, vrrp: bool) -> u32 {
-    let mut s = if vrrp {
-        ctx.cfg.global.vrrp_notify_fifo.script.take()
-    } else {
-        ctx.cfg.global.notify_fifo.script.take()
-    };
-    let f = script::check_notify_secure(ctx, &mut s);
-    if vrrp {
-        ctx.cfg.global.vrrp_notify_fifo.script = s;
-    } else {
-        ctx.cfg.global.notify_fifo.script = s;
+/// Checks a FIFO's script once (a script that must not run is dropped) and
+/// returns its flags, also when asked again by another process's checks.
+fn check_fifo_script(ctx: &mut Ctx, fifo: fn(&mut Global) -> &mut NotifyFifo) -> u32 {
+    let f = fifo(&mut ctx.cfg.global);
+    if let Some(flags) = f.script_flags {
+        return flags;
     }
-    f
+    let mut s = f.script.take();
+    let flags = script::check_notify_secure(ctx, &mut s);
+    let f = fifo(&mut ctx.cfg.global);
+    f.script = s;
+    f.script_flags = Some(flags);
+    flags
 }
 
 /// keepalived's vrrp.c: once the VRRP instances are complete, the
 /// `lvs_sync_daemon` instance must exist; its VRID is the default sync id.
-/// `vrid_of` gives the VRID of an instance by name. Call it where the VRRP
-/// process completes its instances.
+/// `vrid_of` gives the VRID of an instance by name. Called once the VRRP
+/// process completed its instances; keepalived does this after the point
+/// where `-t` stops, so a missing instance is only our warning.
 pub fn link_lvs_sync_daemon(ctx: &mut Ctx, vrid_of: impl Fn(&str) -> Option<u8>) {
     let Some(sd) = ctx.cfg.global.lvs_sync_daemon.as_mut() else {
         return;
@@ -413,11 +412,11 @@ pub fn link_lvs_sync_daemon(ctx: &mut Ctx, vrid_of: impl Fn(&str) -> Option<u8>)
             sd.sync_id.get_or_insert(vrid);
         }
         None => {
-            ctx.cfg.global.lvs_sync_daemon = None;
-            ctx.error_at(
-                Class::General,
+            // Kept as configured; whoever runs the sync daemon must check
+            // the instance again.
+            ctx.lint_at(
                 None,
-                format!("lvs_sync_daemon: there is no vrrp_instance '{name}': the sync daemon is not run"),
+                format!("lvs_sync_daemon: there is no vrrp_instance '{name}': the sync daemon would not be run"),
             );
         }
     }

@@ -533,6 +533,11 @@ pub struct NotifyFifo {
     /// The script that reads the FIFO; started with the FIFO path as its
     /// last argument.
     pub script: Option<Script>,
+    /// The script's security flags (`script::flags`) once checked. Both
+    /// keepalived's checker and VRRP processes check the global FIFO's
+    /// script, each on its own copy; we check it once and give both the
+    /// same answer.
+    pub script_flags: Option<u32>,
 }
 
 /// Scheduling settings of one child process.

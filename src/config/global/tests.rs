@@ -549,10 +549,16 @@ fn lvs_sync_daemon_instance_link() {
         ctx.cfg.global.lvs_sync_daemon.as_ref().unwrap().sync_id,
         Some(51)
     );
+    // keepalived -t stops before it links the sync daemon (2.2.7 exits 0
+    // with an unknown instance), so a missing one is only our warning.
     ctx.cfg.global = l.config.global;
     super::link_lvs_sync_daemon(&mut ctx, |_| None);
-    assert_eq!(ctx.cfg.global.lvs_sync_daemon, None);
-    assert_eq!(ctx.reader.diags.worst(), Some(Class::General));
+    assert_eq!(ctx.reader.diags.worst(), None);
+    assert_eq!(ctx.reader.diags.items.len(), 1);
+    assert_eq!(
+        ctx.cfg.global.lvs_sync_daemon.as_ref().unwrap().sync_id,
+        None
+    );
 }
 
 /// Configurations and keepalived 2.2.7's `-t` exit codes.

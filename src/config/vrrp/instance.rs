@@ -243,25 +243,14 @@ pub struct UnicastPeer {
     pub pos: Pos,
 }
 
-/// An address of `virtual_ipaddress` or `virtual_ipaddress_excluded`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VirtualAddress {
-    pub entry: ipaddr::IpAddress,
-    // TODO(merge): `ip`, `prefix_len` and `dev` duplicate what
-    // ipaddr::IpAddress will carry; read them from `entry` once it does.
-    pub ip: IpAddr,
-    /// The prefix length written after '/', if any (keepalived uses /32 or
-    /// /128 otherwise).
-    pub prefix_len: Option<u8>,
-    /// `dev IFNAME` of the entry.
-    pub dev: Option<String>,
-    pub pos: Pos,
-}
+/// An address of `virtual_ipaddress` or `virtual_ipaddress_excluded`: the
+/// entry as `ipaddr` read it (`dev` stays `None` when not written: the
+/// instance's interface is used).
+pub type VirtualAddress = ipaddr::IpAddress;
 
-impl VirtualAddress {
-    pub fn family(&self) -> Family {
-        Family::of(&self.ip)
-    }
+/// The instance's family of an address.
+pub fn vip_family(a: &VirtualAddress) -> Family {
+    Family::of(&a.addr)
 }
 
 /// `authentication { auth_type ... }`.
@@ -389,35 +378,29 @@ pub struct NotifyScripts {
     pub master_rx_lower_pri: Option<Script>,
 }
 
-/// GARP / unsolicited NA settings (initialised from global_defs when the
-/// instance starts, like keepalived).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// GARP / unsolicited NA settings. `None` until completion, which fills in
+/// global_defs' value: keepalived's VRRP process starts with every global
+/// setting already read (the parent read the whole file first), so the
+/// values an instance inherits do not depend on where global_defs is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Garp {
-    /// `garp_master_delay`: second burst after becoming MASTER (0 = none).
-    pub master_delay: Duration,
-    /// `garp_master_repeat`.
-    pub master_repeat: u32,
-    /// `garp_master_refresh` (0 = no refresh).
-    pub master_refresh: Duration,
-    /// `garp_master_refresh_repeat`.
-    pub master_refresh_repeat: u32,
-    /// `garp_lower_prio_delay`; `None` until completion.
+    /// `garp_master_delay`: second burst after becoming MASTER (0 = none);
+    /// global vrrp_garp_master_delay (5 s).
+    pub master_delay: Option<Duration>,
+    /// `garp_master_repeat`; global vrrp_garp_master_repeat (5).
+    pub master_repeat: Option<u32>,
+    /// `garp_master_refresh` (0 = no refresh); global
+    /// vrrp_garp_master_refresh (0).
+    pub master_refresh: Option<Duration>,
+    /// `garp_master_refresh_repeat`; global
+    /// vrrp_garp_master_refresh_repeat (1).
+    pub master_refresh_repeat: Option<u32>,
+    /// `garp_lower_prio_delay`; global vrrp_garp_lower_prio_delay, else
+    /// vrrp_garp_master_delay (0 in strict mode).
     pub lower_prio_delay: Option<Duration>,
-    /// `garp_lower_prio_repeat`; `None` until completion.
+    /// `garp_lower_prio_repeat`; global vrrp_garp_lower_prio_repeat, else
+    /// vrrp_garp_master_repeat (0 in strict mode).
     pub lower_prio_repeat: Option<u32>,
-}
-
-impl Default for Garp {
-    fn default() -> Self {
-        Garp {
-            master_delay: Duration::from_secs(5),
-            master_repeat: 5,
-            master_refresh: Duration::ZERO,
-            master_refresh_repeat: 1,
-            lower_prio_delay: None,
-            lower_prio_repeat: None,
-        }
-    }
 }
 
 /// How far keepalived's start-up checks got with an instance (they stop at
@@ -484,6 +467,10 @@ pub struct Instance {
     pub dont_track_primary: bool,
     /// `track_interface`.
     pub track_interfaces: Vec<TrackedInterface>,
+    /// Weighted `track_interface` entries of an address owner, which
+    /// completion stops tracking; keepalived has already linked them to the
+    /// interface by then, which its sync group checks still see.
+    pub owner_dropped_interfaces: Vec<String>,
     /// `track_script`.
     pub track_scripts: Vec<TrackedObject>,
     /// `track_file`.
@@ -534,7 +521,8 @@ pub struct Instance {
     /// `accept` / `no_accept`; `None`: on, except off in strict mode (the
     /// owner always accepts).
     pub accept: Option<bool>,
-    /// `skip_check_adv_addr` (any valid value turns it on, like keepalived).
+    /// `skip_check_adv_addr` (any valid value turns it on, like keepalived;
+    /// completion also turns it on with global vrrp_skip_check_adv_addr).
     pub skip_check_adv_addr: bool,
     /// `strict_mode`; `None`: global vrrp_strict.
     pub strict_mode: Option<bool>,
@@ -558,8 +546,9 @@ pub struct Instance {
 
     /// GARP settings.
     pub garp: Garp,
-    /// `down_timer_adverts` (1..=100; forced to 3 in strict mode).
-    pub down_timer_adverts: u32,
+    /// `down_timer_adverts` (1..=100; forced to 3 in strict mode); `None`
+    /// until completion: global vrrp_down_timer_adverts (3).
+    pub down_timer_adverts: Option<u32>,
     /// `timer_expired_backup` (keepalived 2.3+): highest priority of another
     /// router.
     pub timer_expired_backup: Option<u8>,

@@ -32,7 +32,8 @@ const NOTIFY_SLOTS: [Slot; 7] = [
 ];
 
 /// The instance part of `check_vrrp_script_security`: check every notify
-/// script (dropping those that must not run) and return their flags.
+/// script (dropping those that must not run), stop tracking vrrp_scripts
+/// that were disabled, and return the notify scripts' flags.
 pub fn check_notify_scripts(ctx: &mut Ctx) -> u32 {
     let mut flags = 0;
     for i in 0..ctx.cfg.vrrp.instances.list.len() {
@@ -41,6 +42,11 @@ pub fn check_notify_scripts(ctx: &mut Ctx) -> u32 {
             flags |= script::check_notify_secure(ctx, &mut s);
             *slot(&mut ctx.cfg.vrrp.instances.list[i].notify) = s;
         }
+        let track = &ctx.cfg.vrrp.track;
+        let v = &mut ctx.cfg.vrrp.instances.list[i];
+        // A reference resolves to the first vrrp_script of its name.
+        v.track_scripts
+            .retain(|t| track.script(&t.name).is_some_and(|s| !s.insecure));
     }
     flags
 }
@@ -77,31 +83,27 @@ pub fn check_min_config(ctx: &mut Ctx) -> bool {
     true
 }
 
-/// Which sync group (index) each instance belongs to: keepalived's
-/// `vrrp_sync_set_group`, where the first group naming an instance gets it.
-pub fn sync_membership(ctx: &Ctx) -> Vec<Option<usize>> {
-    let list = &ctx.cfg.vrrp.instances.list;
-    let mut out = vec![None; list.len()];
-    for (g, sg) in ctx.cfg.vrrp.track.sync_groups.iter().enumerate() {
-        for m in &sg.members {
-            if let Some(i) = list.iter().position(|v| &v.name == m) {
-                if out[i].is_none() {
-                    out[i] = Some(g);
-                }
-            }
-        }
-    }
-    out
+/// What an instance's completion needs from its sync group.
+#[derive(Debug, Clone, Copy)]
+struct SyncInfo {
+    /// `sync_group_tracking_weight`: members keep their trackers' weights.
+    tracking_weight: bool,
+    /// The group's `notify_priority_changes`, the members' default.
+    notify_priority_changes: Option<bool>,
 }
 
 /// Complete every instance, then look for VRID conflicts. False when
-/// keepalived's VRRP process would stop.
+/// keepalived's VRRP process would stop. The sync groups must be set up
+/// (`track::validate`) before.
 pub fn complete_all(ctx: &mut Ctx) -> bool {
     let g = global_vrrp(ctx);
-    let sync = sync_membership(ctx);
-    for (i, in_sync) in sync.iter().enumerate() {
+    for i in 0..ctx.cfg.vrrp.instances.list.len() {
+        let sync = ctx.cfg.vrrp.track.sync_group_of(i).map(|sg| SyncInfo {
+            tracking_weight: sg.tracking_weight,
+            notify_priority_changes: sg.notify_priority_changes,
+        });
         let mut v = std::mem::take(&mut ctx.cfg.vrrp.instances.list[i]);
-        let ok = complete_one(ctx, &mut v, &g, in_sync.is_some());
+        let ok = complete_one(ctx, &mut v, &g, sync);
         v.completion = if ok {
             Completion::Done
         } else {
@@ -124,8 +126,19 @@ const IPSEC_AH_LEN: usize = 24;
 const DEFAULT_MTU: usize = 1500;
 
 /// keepalived's `vrrp_complete_instance`.
-fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, in_sync: bool) -> bool {
+fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, sync: Option<SyncInfo>) -> bool {
     let n = v.name.clone();
+    // What the instance inherits when it is created (keepalived's
+    // alloc_vrrp), from the global settings as a whole.
+    let garp = &mut v.garp;
+    garp.master_delay.get_or_insert(g.garp_delay);
+    garp.master_repeat.get_or_insert(g.garp_repeat);
+    garp.master_refresh.get_or_insert(g.garp_refresh);
+    garp.master_refresh_repeat
+        .get_or_insert(g.garp_refresh_repeat);
+    v.down_timer_adverts.get_or_insert(g.down_timer_adverts);
+    v.skip_check_adv_addr |= g.skip_check_adv_addr;
+
     let strict = v.strict_mode.unwrap_or(g.vrrp_strict);
     v.strict_mode = Some(strict);
 
@@ -267,7 +280,7 @@ fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, in_sync: bool) 
     }
 
     if family == Family::V6 && !v.unicast {
-        if let Some(IpAddr::V6(first)) = v.vips.first().map(|x| x.ip) {
+        if let Some(IpAddr::V6(first)) = v.vips.first().map(|x| x.addr) {
             if !is_link_local_v6(&first) {
                 let pos = v.vips[0].pos;
                 if strict {
@@ -341,13 +354,13 @@ fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, in_sync: bool) 
             v.preempt_delay = Duration::ZERO;
         }
     }
-    if v.down_timer_adverts != 3 && strict {
+    if v.down_timer_adverts != Some(3) && strict {
         err(
             ctx,
             v.pos_of("down_timer_adverts"),
             format!("({n}) strict mode needs down_timer_adverts 3: 3 is used"),
         );
-        v.down_timer_adverts = 3;
+        v.down_timer_adverts = Some(3);
     }
     if v.timer_expired_backup.is_some() && !v.nopreempt {
         err(
@@ -371,7 +384,10 @@ fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, in_sync: bool) 
     }
 
     if !v.unicast && v.mcast_dst_ip.is_none() {
-        v.mcast_dst_ip = Some(v.multicast_group());
+        v.mcast_dst_ip = Some(match family {
+            Family::V4 => IpAddr::V4(g.mcast_group4),
+            Family::V6 => IpAddr::V6(g.mcast_group6),
+        });
     } else if v.unicast && v.mcast_dst_ip.is_some() {
         err(
             ctx,
@@ -387,8 +403,10 @@ fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, in_sync: bool) 
         v.smtp_alert = Some(g.smtp_alert_vrrp.or(g.smtp_alert).unwrap_or(false));
     }
     if v.notify_priority_changes.is_none() {
-        // TODO(merge): a sync group's notify_priority_changes comes first.
-        v.notify_priority_changes = Some(g.notify_priority_changes);
+        v.notify_priority_changes = Some(
+            sync.and_then(|s| s.notify_priority_changes)
+                .unwrap_or(g.notify_priority_changes),
+        );
     }
 
     let (adv, change) = v.advert_interval().for_version(version);
@@ -439,10 +457,8 @@ fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, in_sync: bool) 
         v.vmac_xmit_base = false;
     }
 
-    // TODO(merge): the per-address use_vmac checks (needs the VIP's
-    // use_vmac from ipaddr::IpAddress).
-
-    complete_garp_extra_if(v, g);
+    let (extra_if, extra_vmac) = complete_addresses(ctx, v);
+    complete_garp_extra_if(v, g, extra_if, extra_vmac);
 
     if v.vips.is_empty() && !allow_no_vips && family == Family::V6 {
         // Reached with an explicit "version 2" on IPv6; keepalived refuses
@@ -451,7 +467,7 @@ fn complete_one(ctx: &mut Ctx, v: &mut Instance, g: &GlobalVrrp, in_sync: bool) 
         return false;
     }
 
-    complete_weights(ctx, v, in_sync, priority);
+    complete_weights(ctx, v, sync, priority);
 
     true
 }
@@ -740,20 +756,52 @@ fn complete_links(ctx: &mut Ctx, v: &mut Instance, strict: bool, family: Family)
     }
 }
 
-fn complete_garp_extra_if(v: &mut Instance, g: &GlobalVrrp) {
+/// keepalived's pass over the VIPs and eVIPs: an address's own `use_vmac`
+/// is checked against the instance's VMAC settings, and each address is
+/// placed on an interface. Returns whether some address ends up on another
+/// interface than the instance's (an existing one, or a VMAC of its own).
+fn complete_addresses(ctx: &mut Ctx, v: &mut Instance) -> (bool, bool) {
+    let n = v.name.clone();
+    let own = v.interface.clone();
+    let family = v.family();
+    let (vmac, vmac_addr) = (v.vmac.is_some(), v.vmac_addr);
+    let (mut extra_if, mut extra_vmac) = (false, false);
+    let mut problems = Vec::new();
+    for a in v.vips.iter_mut().chain(v.excluded_vips.iter_mut()) {
+        let on_own = a.dev.is_none() || a.dev == own;
+        let same_family = vip_family(a) == family;
+        if a.use_vmac {
+            a.use_vmac = false;
+            if on_own && vmac && same_family {
+                problems.push((a.pos, format!("({n}) address {}: use_vmac is given both here and on the instance: the instance's VMAC is used", a.addr)));
+            } else if (!on_own || !same_family) && vmac_addr {
+                problems.push((a.pos, format!("({n}) address {}: use_vmac cannot be combined with the instance's use_vmac_addr: the address goes on its interface without a VMAC", a.addr)));
+            } else {
+                a.use_vmac = true;
+            }
+        }
+        // Addresses of the instance's family on its own interface go on its
+        // VMAC (if any); the others need a VMAC of their own when use_vmac
+        // or use_vmac_addr asks for one.
+        let own_vmac = a.use_vmac || (vmac_addr && (!on_own || !same_family));
+        if own_vmac {
+            extra_vmac = true;
+        } else if !on_own || (vmac && !same_family) {
+            extra_if = true;
+        }
+    }
+    for (pos, msg) in problems {
+        err(ctx, pos, msg);
+    }
+    (extra_if, extra_vmac)
+}
+
+fn complete_garp_extra_if(v: &mut Instance, g: &GlobalVrrp, extra_if: bool, extra_vmac: bool) {
     let mut x = v.garp_extra_if.unwrap_or(GarpExtraIf {
         interval: g.garp_extra_if,
         all_interfaces: g.garp_extra_if_all,
     });
     // Only worth it with addresses on other interfaces.
-    let own = v.interface.clone();
-    let extra_if = v
-        .vips
-        .iter()
-        .chain(v.excluded_vips.iter())
-        .any(|a| a.dev.is_some() && a.dev != own);
-    // TODO(merge): addresses with their own use_vmac count as extra VMACs.
-    let extra_vmac = false;
     if !x.interval.is_zero() && !extra_vmac && (!extra_if || !x.all_interfaces) {
         x.interval = Duration::ZERO;
     }
@@ -762,10 +810,8 @@ fn complete_garp_extra_if(v: &mut Instance, g: &GlobalVrrp) {
 
 /// keepalived ignores tracker weights of the address owner and of sync group
 /// members (unless the group has sync_group_tracking_weight).
-fn complete_weights(ctx: &mut Ctx, v: &mut Instance, in_sync: bool, priority: Priority) {
-    // TODO(merge): the sync group's sync_group_tracking_weight.
-    let group_weights = false;
-    let sync_rule = in_sync && !group_weights;
+fn complete_weights(ctx: &mut Ctx, v: &mut Instance, sync: Option<SyncInfo>, priority: Priority) {
+    let sync_rule = sync.is_some_and(|s| !s.tracking_weight);
     if !sync_rule && !priority.is_owner() {
         return;
     }
@@ -790,6 +836,7 @@ fn complete_weights(ctx: &mut Ctx, v: &mut Instance, in_sync: bool, priority: Pr
                         t.name
                     ),
                 );
+                v.owner_dropped_interfaces.push(t.name);
                 continue;
             }
         }

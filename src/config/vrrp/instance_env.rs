@@ -1,8 +1,9 @@
 //! What the vrrp_instance checks need from global_defs and from the machine.
 
 use super::instance::{Family, VrrpVersion};
+use crate::config::global;
 use crate::config::parser::Ctx;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 use std::time::Duration;
 
@@ -33,6 +34,9 @@ pub struct GlobalVrrp {
     pub owner_ignore_adverts: bool,
     /// Global `lvs_sync_daemon` interface, if set.
     pub lvs_sync_daemon_interface: Option<String>,
+    /// `vrrp_mcast_group4` / `vrrp_mcast_group6`: where multicast adverts go.
+    pub mcast_group4: Ipv4Addr,
+    pub mcast_group6: Ipv6Addr,
 }
 
 impl Default for GlobalVrrp {
@@ -58,25 +62,44 @@ impl Default for GlobalVrrp {
             garp_extra_if_all: false,
             owner_ignore_adverts: false,
             lvs_sync_daemon_interface: None,
+            mcast_group4: global::model::VRRP_MCAST_GROUP4,
+            mcast_group6: global::model::VRRP_MCAST_GROUP6,
         }
     }
 }
 
-/// The global settings as they stand now (keepalived copies some of them
-/// into an instance when the instance starts, so a global_defs after the
-/// instance does not change it).
+/// The global settings as the VRRP process sees them (all of global_defs,
+/// see `vrrp::global_view`).
 pub fn global_vrrp(ctx: &Ctx) -> GlobalVrrp {
-    let _ = &ctx.cfg.global;
-    // TODO(merge): read these from ctx.cfg.global once the global part has
-    // them: vrrp_version, vrrp_strict, dynamic_interfaces,
-    // vrrp_garp_master_delay, vrrp_garp_master_repeat,
-    // vrrp_garp_master_refresh, vrrp_garp_master_refresh_repeat,
-    // vrrp_garp_lower_prio_repeat, vrrp_garp_lower_prio_delay,
-    // vrrp_down_timer_adverts, vrrp_lower_prio_no_advert,
-    // vrrp_higher_prio_send_advert, vrrp_skip_check_adv_addr, smtp_alert,
-    // smtp_alert_vrrp, vrrp_notify_priority_changes, vrrp_garp_extra_if,
-    // vrrp_owner_ignore_adverts, lvs_sync_daemon.
-    GlobalVrrp::default()
+    let gl = super::global_view(ctx);
+    GlobalVrrp {
+        vrrp_version: if gl.vrrp_version == 3 {
+            VrrpVersion::V3
+        } else {
+            VrrpVersion::V2
+        },
+        vrrp_strict: gl.vrrp_strict,
+        dynamic_interfaces: gl.dynamic_interfaces,
+        garp_delay: gl.vrrp_garp_master_delay,
+        garp_repeat: gl.vrrp_garp_master_repeat,
+        garp_refresh: gl.vrrp_garp_master_refresh,
+        garp_refresh_repeat: gl.vrrp_garp_master_refresh_repeat,
+        garp_lower_prio_repeat: gl.vrrp_garp_lower_prio_repeat,
+        garp_lower_prio_delay: gl.vrrp_garp_lower_prio_delay,
+        down_timer_adverts: gl.vrrp_down_timer_adverts,
+        lower_prio_no_advert: gl.vrrp_lower_prio_no_advert,
+        higher_prio_send_advert: gl.vrrp_higher_prio_send_advert,
+        skip_check_adv_addr: gl.vrrp_skip_check_adv_addr,
+        smtp_alert: gl.smtp_alert,
+        smtp_alert_vrrp: gl.smtp_alert_vrrp,
+        notify_priority_changes: gl.vrrp_notify_priority_changes,
+        garp_extra_if: gl.vrrp_garp_extra_if.unwrap_or(Duration::ZERO),
+        garp_extra_if_all: gl.vrrp_garp_extra_if_all,
+        owner_ignore_adverts: gl.vrrp_owner_ignore_adverts,
+        lvs_sync_daemon_interface: gl.lvs_sync_daemon.as_ref().map(|d| d.interface.clone()),
+        mcast_group4: gl.vrrp_mcast_group4,
+        mcast_group6: gl.vrrp_mcast_group6,
+    }
 }
 
 /// What keepalived knows about an interface from netlink.

@@ -27,7 +27,7 @@ pub fn lint(ctx: &mut Ctx) {
         for a in &v.vips {
             let ifname = a.dev.clone().or_else(|| v.interface.clone());
             if let Some(ifname) = ifname {
-                if let Some(msg) = vip_prefix_lint(ctx, &a.ip, a.prefix_len.is_some(), &ifname) {
+                if let Some(msg) = vip_prefix_lint(ctx, &a.addr, a.prefix_given, &ifname) {
                     let d = ctx.lint_at(Some(a.pos), format!("({}) {msg}", v.name));
                     d.help =
                         Some("write the prefix length (ADDR/LEN) the address should have".into());
@@ -192,7 +192,9 @@ fn owner_without_vips(ctx: &mut Ctx, v: &Instance) {
     ifaces.extend(v.vips.iter().filter_map(|a| a.dev.clone()));
     let owned = ifaces.iter().any(|i| {
         let addrs = ctx.host.interface_addresses(i);
-        v.vips.iter().any(|a| addrs.iter().any(|(x, _)| *x == a.ip))
+        v.vips
+            .iter()
+            .any(|a| addrs.iter().any(|(x, _)| *x == a.addr))
     });
     if !owned {
         let (pos, how) = if v.keyword_pos.contains_key("priority") {

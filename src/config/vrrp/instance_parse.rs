@@ -5,7 +5,7 @@
 use super::instance::*;
 use super::instance_env::{global_vrrp, interface_info, link_kind, parse_sockaddr, IFNAMSIZ};
 use crate::config::diag::Class;
-use crate::config::parser::{Args, Ctx, Keyword, Res};
+use crate::config::parser::{Args, Ctx, Keyword, Missing, Res};
 use crate::config::script;
 use crate::config::values;
 use crate::config::vrrp::{ipaddr, route, rule};
@@ -201,21 +201,10 @@ fn vrrp_instance(ctx: &mut Ctx, a: &Args) -> Res {
         ctx.skip_block();
         return Ok(());
     }
-    // keepalived copies these global settings when the instance starts.
-    let g = global_vrrp(ctx);
+    // The settings inherited from global_defs are filled in at completion.
     let v = Instance {
         name: iname,
         pos: a.pos(1),
-        garp: Garp {
-            master_delay: g.garp_delay,
-            master_repeat: g.garp_repeat,
-            master_refresh: g.garp_refresh,
-            master_refresh_repeat: g.garp_refresh_repeat,
-            lower_prio_delay: None,
-            lower_prio_repeat: None,
-        },
-        down_timer_adverts: g.down_timer_adverts,
-        skip_check_adv_addr: g.skip_check_adv_addr,
         ..Instance::default()
     };
     ctx.cfg.vrrp.instances.list.push(v);
@@ -1077,40 +1066,16 @@ fn advert_int(ctx: &mut Ctx, a: &Args) -> Res {
 }
 
 fn vip_entry(ctx: &mut Ctx, e: &Args, excluded: bool) -> Res {
-    let Some(entry) = ipaddr::parse_ip_address(ctx, e, false)? else {
+    let Some(vip) = ipaddr::parse_ip_address(ctx, e, false)? else {
         return Ok(());
     };
     let text = e.req(0)?.to_string();
-    let (addr_text, prefix_len) = match text.split_once('/') {
-        Some((ip, len)) => (ip, len.parse::<u8>().ok()),
-        None => (text.as_str(), None),
-    };
-    let ip = match Family::of_text(&text) {
-        Family::V6 => addr_text.parse().map(IpAddr::V6),
-        Family::V4 => addr_text.parse().map(IpAddr::V4),
-    };
-    // TODO(merge): parse_ip_address accepted the entry, so the address is
-    // valid; take it from `entry` once IpAddress exposes it.
-    let Ok(ip) = ip else { return Ok(()) };
-    let dev = e
-        .words
-        .iter()
-        .position(|w| w.text == "dev")
-        .and_then(|i| e.get(i + 1))
-        .map(str::to_string);
-    let vip = VirtualAddress {
-        entry,
-        ip,
-        prefix_len,
-        dev,
-        pos: e.pos(0),
-    };
     if excluded {
         set(ctx, |v| v.excluded_vips.push(vip));
         return Ok(());
     }
     let n = name(ctx);
-    let fam = vip.family();
+    let fam = vip_family(&vip);
     match cur(ctx).and_then(|v| v.family) {
         Some(f) if f != fam => {
             let d = ctx.error(
@@ -1133,20 +1098,25 @@ fn vip_entry(ctx: &mut Ctx, e: &Args, excluded: bool) -> Res {
     Ok(())
 }
 
-fn virtual_ipaddress(ctx: &mut Ctx, a: &Args) -> Res {
+/// The entries of a value block; an entry that lacks a value stops
+/// keepalived (exit 2), reported at the entry.
+fn entries(ctx: &mut Ctx, a: &Args, mut each: impl FnMut(&mut Ctx, &Args) -> Res) -> Res {
     mark(ctx, a);
     for e in ctx.value_block(a) {
-        vip_entry(ctx, &e, false)?;
+        if each(ctx, &e).is_err() {
+            super::statics::entry_missing_parameter(ctx, &e);
+            break;
+        }
     }
     Ok(())
 }
 
+fn virtual_ipaddress(ctx: &mut Ctx, a: &Args) -> Res {
+    entries(ctx, a, |ctx, e| vip_entry(ctx, e, false))
+}
+
 fn virtual_ipaddress_excluded(ctx: &mut Ctx, a: &Args) -> Res {
-    mark(ctx, a);
-    for e in ctx.value_block(a) {
-        vip_entry(ctx, &e, true)?;
-    }
-    Ok(())
+    entries(ctx, a, |ctx, e| vip_entry(ctx, e, true))
 }
 
 fn no_virtual_ipaddress(ctx: &mut Ctx, a: &Args) -> Res {
@@ -1157,23 +1127,21 @@ fn no_virtual_ipaddress(ctx: &mut Ctx, a: &Args) -> Res {
 }
 
 fn virtual_routes(ctx: &mut Ctx, a: &Args) -> Res {
-    mark(ctx, a);
-    for e in ctx.value_block(a) {
-        if let Some(r) = route::parse_route(ctx, &e, false)? {
+    entries(ctx, a, |ctx, e| {
+        if let Some(r) = route::parse_route(ctx, e, false)? {
             set(ctx, |v| v.virtual_routes.push(r));
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn virtual_rules(ctx: &mut Ctx, a: &Args) -> Res {
-    mark(ctx, a);
-    for e in ctx.value_block(a) {
-        if let Some(r) = rule::parse_rule(ctx, &e, false)? {
+    entries(ctx, a, |ctx, e| {
+        if let Some(r) = rule::parse_rule(ctx, e, false)? {
             set(ctx, |v| v.virtual_rules.push(r));
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn promote_secondaries(ctx: &mut Ctx, a: &Args) -> Res {
@@ -1301,8 +1269,9 @@ fn notify_kw(ctx: &mut Ctx, a: &Args, slot: Slot) -> Res {
         None => return Ok(()),
     };
     let kw = a.keyword().to_string();
-    // keepalived needs the script word (it exits when it is missing).
-    a.req(1)?;
+    if !super::track::notify_line_has_command(a) {
+        return Err(Missing);
+    }
     if taken {
         let w = a.req(1)?.to_string();
         general(
@@ -1415,7 +1384,7 @@ fn garp_master_delay(ctx: &mut Ctx, a: &Args) -> Res {
     mark(ctx, a);
     match ctx.unsigned(a, 1, 0, u32::MAX / HZ as u32, true)? {
         Some(s) => set(ctx, |v| {
-            v.garp.master_delay = Duration::from_secs(u64::from(s))
+            v.garp.master_delay = Some(Duration::from_secs(u64::from(s)))
         }),
         None => general(
             ctx,
@@ -1432,10 +1401,10 @@ fn garp_master_refresh(ctx: &mut Ctx, a: &Args) -> Res {
     mark(ctx, a);
     match ctx.unsigned(a, 1, 0, u32::MAX, true)? {
         Some(s) => set(ctx, |v| {
-            v.garp.master_refresh = Duration::from_secs(u64::from(s))
+            v.garp.master_refresh = Some(Duration::from_secs(u64::from(s)))
         }),
         None => {
-            set(ctx, |v| v.garp.master_refresh = Duration::ZERO);
+            set(ctx, |v| v.garp.master_refresh = Some(Duration::ZERO));
             general(
                 ctx,
                 a,
@@ -1475,11 +1444,11 @@ fn garp_repeat(ctx: &mut Ctx, a: &Args, apply: fn(&mut Garp, u32)) -> Res {
 }
 
 fn garp_master_repeat(ctx: &mut Ctx, a: &Args) -> Res {
-    garp_repeat(ctx, a, |g, r| g.master_repeat = r)
+    garp_repeat(ctx, a, |g, r| g.master_repeat = Some(r))
 }
 
 fn garp_master_refresh_repeat(ctx: &mut Ctx, a: &Args) -> Res {
-    garp_repeat(ctx, a, |g, r| g.master_refresh_repeat = r)
+    garp_repeat(ctx, a, |g, r| g.master_refresh_repeat = Some(r))
 }
 
 fn garp_lower_prio_delay(ctx: &mut Ctx, a: &Args) -> Res {
@@ -1518,7 +1487,7 @@ fn down_timer_adverts(ctx: &mut Ctx, a: &Args) -> Res {
     let n = name(ctx);
     mark(ctx, a);
     match ctx.unsigned(a, 1, 1, 100, true)? {
-        Some(d) => set(ctx, |v| v.down_timer_adverts = d),
+        Some(d) => set(ctx, |v| v.down_timer_adverts = Some(d)),
         None => general(
             ctx,
             a,
@@ -1938,47 +1907,32 @@ struct TrackKind {
     bad_option_drops: bool,
 }
 
-// TODO(merge): take each object's own `weight`/`reverse` from the track
-// part's model (VrrpScript, TrackProcess, TrackFile) and bfd_instance's from
-// the BFD part; until then the documented defaults are used.
+// A tracked object's own weight and reverse setting are the entry's
+// defaults.
 fn lookup_script(ctx: &Ctx, n: &str) -> Option<Weight> {
-    ctx.cfg
-        .vrrp
-        .track
-        .scripts
-        .iter()
-        .find(|s| s.name == n)
-        .map(|_| Weight::default())
+    ctx.cfg.vrrp.track.script(n).map(|s| Weight {
+        value: s.weight,
+        reverse: s.weight_reverse,
+    })
 }
 
 fn lookup_process(ctx: &Ctx, n: &str) -> Option<Weight> {
-    ctx.cfg
-        .vrrp
-        .track
-        .processes
-        .iter()
-        .find(|s| s.name == n)
-        .map(|_| Weight::default())
+    ctx.cfg.vrrp.track.process(n).map(|p| Weight {
+        value: p.weight,
+        reverse: p.weight_reverse,
+    })
 }
 
 fn lookup_file(ctx: &Ctx, n: &str) -> Option<Weight> {
-    // A track_file's weight defaults to 1.
-    ctx.cfg
-        .vrrp
-        .track
-        .files
-        .iter()
-        .find(|s| s.name == n)
-        .map(|_| Weight {
-            value: 1,
-            reverse: false,
-        })
+    ctx.cfg.vrrp.track.file(n).map(|f| Weight {
+        value: f.weight,
+        reverse: f.weight_reverse,
+    })
 }
 
-fn lookup_bfd(_ctx: &Ctx, _n: &str) -> Option<Weight> {
-    // TODO(merge): look the name up among the bfd_instance blocks read so far
-    // (ctx.cfg.bfd); until then every track_bfd is taken as defined.
-    Some(Weight::default())
+/// Only bfd_instance blocks the VRRP process read before this point count.
+fn lookup_bfd(ctx: &Ctx, n: &str) -> Option<Weight> {
+    super::track::bfd_for_vrrp(ctx, n).map(|(value, reverse)| Weight { value, reverse })
 }
 
 const SCRIPT: TrackKind = TrackKind {

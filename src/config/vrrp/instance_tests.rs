@@ -6,13 +6,12 @@
 //! "nomc0": no multicast), layered over the real host.
 
 use super::instance::*;
-use super::track::{TrackFile, TrackProcess, VrrpScript};
 use crate::config::diag::{Class, Diagnostics, Level};
 use crate::config::host::{FileStat, Host, User};
 use crate::config::model::Config;
 use crate::config::parser::Ctx;
 use crate::config::preproc::Reader;
-use crate::config::source::{Pos, Sources};
+use crate::config::source::Sources;
 use crate::sys::host::SystemHost;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -131,14 +130,8 @@ impl Out {
     }
 }
 
-/// Parse `text` with the test host, after `seed` prepared the model (to
-/// stand in for blocks other parts parse).
-fn run_seeded(text: &str, seed: impl FnOnce(&mut Ctx)) -> Out {
-    run_with(text, seed, |_| {})
-}
-
-/// `run_seeded`, with `after` run between reading and checking.
-fn run_with(text: &str, seed: impl FnOnce(&mut Ctx), after: impl FnOnce(&mut Ctx)) -> Out {
+/// Parse and check `text` with the test host, as `keepalived -t` does.
+fn run(text: &str) -> Out {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "ka-inst-test-{}-{}",
@@ -148,31 +141,25 @@ fn run_with(text: &str, seed: impl FnOnce(&mut Ctx), after: impl FnOnce(&mut Ctx
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("keepalived.conf");
     std::fs::write(&file, text).expect("write config");
-    let mut reader = Reader::new("testnode", 0);
-    assert!(reader.open_main(&file.display().to_string()));
-    let host = TestHost;
-    let mut ctx = Ctx::new(reader, &host, false);
-    seed(&mut ctx);
-    ctx.process(crate::config::tables::root(), false, 0);
-    after(&mut ctx);
-    crate::config::global::validate(&mut ctx);
-    crate::config::check::validate(&mut ctx);
-    crate::config::vrrp::validate(&mut ctx);
-    crate::config::bfd::validate(&mut ctx);
+    let loaded = crate::config::load(
+        &crate::config::LoadOptions {
+            file: file.display().to_string(),
+            config_id: Some("testnode".into()),
+            all_config: false,
+            config_test: true,
+        },
+        &TestHost,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Out {
-        cfg: ctx.cfg,
-        diags: ctx.reader.diags,
-        sources: ctx.reader.sources,
+        cfg: loaded.config,
+        diags: loaded.diags,
+        sources: loaded.sources,
     }
 }
 
-fn run(text: &str) -> Out {
-    run_seeded(text, |_| {})
-}
-
-/// An instance on vrrp0 with `body` added. `no_virtual_ipaddress` keeps the
-/// VIP checks (which depend on the address parser) out of the way.
+/// An instance on vrrp0 with `body` added. `no_virtual_ipaddress` (2.3+)
+/// keeps the VIP checks out of the way; [`vinst`] has a VIP instead.
 fn inst(body: &str) -> Out {
     run(&format!(
         "vrrp_instance VI_1 {{\n interface vrrp0\n virtual_router_id 51\n no_virtual_ipaddress\n{body}\n}}\n"
@@ -193,60 +180,27 @@ fn bad(body: &str) -> Out {
     o
 }
 
-/// Whether the address parser (statics part) is in: VIP tests need it.
-// TODO(merge): drop this guard once ipaddr::parse_ip_address is merged.
-fn vips_parsed() -> bool {
-    let o = run("vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n");
-    !o.v().vips.is_empty()
-}
-
-/// Give the last instance a VIP without the address parser (strict mode
-/// refuses instances without VIPs).
-// TODO(merge): could use a virtual_ipaddress block once ipaddr is merged.
-fn add_vip(ctx: &mut Ctx) {
-    if let Some(v) = ctx.cfg.vrrp.instances.list.last_mut() {
-        v.family.get_or_insert(Family::V4);
-        let line = crate::config::preproc::Line {
-            text: "192.0.2.100/24".into(),
-            pos: v.pos,
-            expanded: false,
-        };
-        let words = crate::config::lexer::words(&line.text).0;
-        let args = crate::config::parser::Args::new(line, words);
-        let pos = v.pos;
-        let entry = crate::config::vrrp::ipaddr::parse_ip_address(ctx, &args, false)
-            .ok()
-            .flatten()
-            .expect("a valid VIP");
-        let Some(v) = ctx.cfg.vrrp.instances.list.last_mut() else {
-            return;
-        };
-        let _ = pos;
-        v.vips.push(VirtualAddress {
-            entry,
-            ip: "192.0.2.100".parse().unwrap(),
-            prefix_len: Some(24),
-            dev: None,
-            pos: v.pos,
-        });
-    }
-}
-
 /// An instance on vrrp0 with one VIP, and `body`.
 fn vinst(body: &str) -> Out {
-    run_with(
-        &format!("vrrp_instance VI_1 {{\n interface vrrp0\n virtual_router_id 51\n{body}\n}}\n"),
-        |_| {},
-        add_vip,
-    )
+    run(&format!(
+        "vrrp_instance VI_1 {{\n interface vrrp0\n virtual_router_id 51\n virtual_ipaddress {{\n  192.0.2.100/24\n }}\n{body}\n}}\n"
+    ))
 }
 
-fn script(ctx: &mut Ctx, name: &str) {
-    ctx.cfg
-        .vrrp
-        .track
-        .scripts
-        .push(VrrpScript::new(name, Pos::default()));
+/// global_defs with script security (run as root), then a vrrp_script
+/// running /bin/true for each `NAME [weight W [reverse]]`.
+fn scripts(defs: &[&str]) -> String {
+    let mut out = String::from("global_defs {\n enable_script_security\n script_user root\n}\n");
+    for d in defs {
+        let (name, opts) = d.split_once(' ').unwrap_or((d, ""));
+        let weight = if opts.is_empty() {
+            String::new()
+        } else {
+            format!(" {opts}\n")
+        };
+        out += &format!("vrrp_script {name} {{\n script /bin/true\n{weight}}}\n");
+    }
+    out
 }
 
 // ---- the block ------------------------------------------------------------------
@@ -270,13 +224,13 @@ fn minimal_instance_has_keepalived_defaults() {
     assert!(!v.nopreempt);
     assert_eq!(v.preempt_delay, Duration::ZERO);
     assert_eq!(v.debug, 0);
-    assert_eq!(v.garp.master_delay, Duration::from_secs(5));
-    assert_eq!(v.garp.master_repeat, 5);
-    assert_eq!(v.garp.master_refresh, Duration::ZERO);
-    assert_eq!(v.garp.master_refresh_repeat, 1);
+    assert_eq!(v.garp.master_delay, Some(Duration::from_secs(5)));
+    assert_eq!(v.garp.master_repeat, Some(5));
+    assert_eq!(v.garp.master_refresh, Some(Duration::ZERO));
+    assert_eq!(v.garp.master_refresh_repeat, Some(1));
     assert_eq!(v.garp.lower_prio_repeat, Some(5));
     assert_eq!(v.garp.lower_prio_delay, Some(Duration::from_secs(5)));
-    assert_eq!(v.down_timer_adverts, 3);
+    assert_eq!(v.down_timer_adverts, Some(3));
     assert_eq!(v.lower_prio_no_advert, Some(false));
     assert_eq!(v.higher_prio_send_advert, Some(false));
     assert_eq!(v.smtp_alert, Some(false));
@@ -495,17 +449,17 @@ fn preempt() {
 fn garp_settings() {
     let o = ok(" garp_master_delay 10\n garp_master_repeat 3\n garp_master_refresh 60\n garp_master_refresh_repeat 2");
     let g = o.v().garp;
-    assert_eq!(g.master_delay, Duration::from_secs(10));
-    assert_eq!(g.master_repeat, 3);
-    assert_eq!(g.master_refresh, Duration::from_secs(60));
-    assert_eq!(g.master_refresh_repeat, 2);
+    assert_eq!(g.master_delay, Some(Duration::from_secs(10)));
+    assert_eq!(g.master_repeat, Some(3));
+    assert_eq!(g.master_refresh, Some(Duration::from_secs(60)));
+    assert_eq!(g.master_refresh_repeat, Some(2));
     let o = bad(" garp_master_repeat 0\n garp_master_refresh_repeat 0");
-    assert_eq!(o.v().garp.master_repeat, 1);
-    assert_eq!(o.v().garp.master_refresh_repeat, 1);
+    assert_eq!(o.v().garp.master_repeat, Some(1));
+    assert_eq!(o.v().garp.master_refresh_repeat, Some(1));
     let o = bad(" garp_master_delay abc");
-    assert_eq!(o.v().garp.master_delay, Duration::from_secs(5));
+    assert_eq!(o.v().garp.master_delay, Some(Duration::from_secs(5)));
     let o = bad(" garp_master_refresh -3");
-    assert_eq!(o.v().garp.master_refresh, Duration::ZERO);
+    assert_eq!(o.v().garp.master_refresh, Some(Duration::ZERO));
 }
 
 #[test]
@@ -543,14 +497,8 @@ fn version_and_family() {
     assert_eq!(o.v().version, Some(VrrpVersion::V2));
     assert!(o.has_lint("VRRP version 2 with IPv6"));
     // ... unless strict mode.
-    let o = run_with(
-        "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 5\n strict_mode\n version 2\n mcast_src_ip fe80::2\n}\n",
-        |_| {},
-        |c| {
-            add_vip(c);
-            let v = c.cfg.vrrp.instances.list.last_mut().unwrap();
-            v.vips[0].ip = "fe80::100".parse().unwrap();
-        },
+    let o = run(
+        "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 5\n strict_mode\n version 2\n mcast_src_ip fe80::2\n virtual_ipaddress {\n  fe80::100\n }\n}\n",
     );
     assert_eq!(o.exit(), 5);
     assert_eq!(o.v().version, Some(VrrpVersion::V3));
@@ -652,15 +600,13 @@ fn unicast_peer_that_is_our_own_address() {
 
 #[test]
 fn virtual_addresses() {
-    if !vips_parsed() {
-        return;
-    }
     let o = run("vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.100/24\n  192.0.2.101 dev vrrp0\n  fe80::1\n }\n virtual_ipaddress_excluded {\n  fd00::1/64\n }\n}\n");
     assert_eq!(o.exit(), 5, "the IPv6 VIP is refused: {}", o.report());
     let v = o.v();
     assert_eq!(v.vips.len(), 2);
-    assert_eq!(v.vips[0].ip, "192.0.2.100".parse::<IpAddr>().unwrap());
-    assert_eq!(v.vips[0].prefix_len, Some(24));
+    assert_eq!(v.vips[0].addr, "192.0.2.100".parse::<IpAddr>().unwrap());
+    assert_eq!((v.vips[0].prefix_len, v.vips[0].prefix_given), (24, true));
+    assert_eq!((v.vips[1].prefix_len, v.vips[1].prefix_given), (32, false));
     assert_eq!(v.vips[1].dev.as_deref(), Some("vrrp0"));
     assert_eq!(v.excluded_vips.len(), 1);
     assert_eq!(v.family, Some(Family::V4));
@@ -695,9 +641,6 @@ fn no_vips() {
 
 #[test]
 fn too_many_vips_become_excluded() {
-    if !vips_parsed() {
-        return;
-    }
     let vips: String = (1..=300)
         .map(|i| format!("  10.{}.{}.1\n", i / 256, i % 256))
         .collect();
@@ -800,10 +743,7 @@ fn track_interface_entries() {
 #[test]
 fn track_script_resolves_names_defined_before() {
     let text = "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n track_script {\n  chk\n  chk2 weight -10 reverse\n }\n}\n";
-    let o = run_seeded(text, |c| {
-        script(c, "chk");
-        script(c, "chk2");
-    });
+    let o = run(&(scripts(&["chk", "chk2"]) + text));
     assert_eq!(o.exit(), 0, "{}", o.report());
     let t = &o.v().track_scripts;
     assert_eq!(t.len(), 2);
@@ -814,6 +754,25 @@ fn track_script_resolves_names_defined_before() {
             value: -10,
             reverse: true
         }
+    );
+    // Without a weight on the entry, the vrrp_script's own weight counts;
+    // a weight without reverse keeps the script's reverse.
+    let o = run(&(scripts(&["chk weight 7 reverse", "chk2 weight -3 reverse"])
+        + "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n track_script {\n  chk\n  chk2 weight 4\n }\n}\n"));
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    let t = &o.v().track_scripts;
+    assert_eq!(
+        (t[0].weight, t[1].weight),
+        (
+            Weight {
+                value: 7,
+                reverse: true
+            },
+            Weight {
+                value: 4,
+                reverse: true
+            }
+        )
     );
     // Not defined (yet): reported, ignored.
     let o = run(text);
@@ -826,13 +785,8 @@ fn track_script_resolves_names_defined_before() {
 fn track_script_weight_out_of_range_keeps_the_script() {
     // keepalived 2.2.7 reports weight 300 but tracks the script with its own
     // weight (0), so its failure means FAULT.
-    let o = run_seeded(
-        "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n track_script {\n  chk weight 300\n  chk2 weight 254 sideways\n }\n}\n",
-        |c| {
-            script(c, "chk");
-            script(c, "chk2");
-        },
-    );
+    let o = run(&(scripts(&["chk", "chk2"])
+        + "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n track_script {\n  chk weight 300\n  chk2 weight 254 sideways\n }\n}\n"));
     assert_eq!(o.exit(), 5);
     let t = &o.v().track_scripts;
     assert_eq!(t.len(), 2);
@@ -843,20 +797,8 @@ fn track_script_weight_out_of_range_keeps_the_script() {
 #[test]
 fn track_process_and_file() {
     let text = "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n track_process {\n  p1 weight 5\n }\n track_file {\n  f1\n  f2 weight 3 sideways\n }\n}\n";
-    let o = run_seeded(text, |c| {
-        c.cfg
-            .vrrp
-            .track
-            .processes
-            .push(TrackProcess::new("p1", Pos::default()));
-        for n in ["f1", "f2"] {
-            c.cfg
-                .vrrp
-                .track
-                .files
-                .push(TrackFile::new(n, Pos::default()));
-        }
-    });
+    let defs = "vrrp_track_process p1 {\n process p1\n}\ntrack_file f1 {\n file /tmp/ka-inst-test-f1\n}\ntrack_file f2 {\n file /tmp/ka-inst-test-f2\n}\n";
+    let o = run(&(defs.to_string() + text));
     assert_eq!(o.exit(), 5, "f2's bad option: {}", o.report());
     assert_eq!(o.v().track_processes[0].weight.value, 5);
     assert_eq!(o.v().track_files.len(), 1, "f2 dropped");
@@ -871,13 +813,8 @@ fn track_process_and_file() {
 
 #[test]
 fn owner_ignores_tracker_weights() {
-    let o = run_seeded(
-        "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n priority 255\n track_interface {\n  nomc0 weight 10\n }\n track_script {\n  chk weight 5\n  chk0\n }\n}\n",
-        |c| {
-            script(c, "chk");
-            script(c, "chk0");
-        },
-    );
+    let o = run(&(scripts(&["chk", "chk0"])
+        + "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n priority 255\n track_interface {\n  nomc0 weight 10\n }\n track_script {\n  chk weight 5\n  chk0\n }\n}\n"));
     assert_eq!(o.exit(), 5);
     assert!(o.v().track_interfaces.is_empty());
     assert_eq!(o.v().track_scripts.len(), 1);
@@ -888,7 +825,7 @@ fn owner_ignores_tracker_weights() {
 fn track_defined_after_the_instance_gets_a_hint() {
     let text = "vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n no_virtual_ipaddress\n track_script {\n  late\n }\n}\n";
     // The vrrp_script that follows the instance in the file.
-    let o = run_with(text, |_| {}, |c| script(c, "late"));
+    let o = run(&(text.to_string() + &scripts(&["late"])));
     assert_eq!(o.exit(), 5);
     let unresolved = &o.v().unresolved_tracks;
     assert_eq!(unresolved[0].name, "late");
@@ -990,7 +927,7 @@ fn strict_mode_rules() {
         " down_timer_adverts 5\n garp_lower_prio_repeat 2\n higher_prio_send_advert",
         5,
     );
-    assert_eq!(o.v().down_timer_adverts, 3);
+    assert_eq!(o.v().down_timer_adverts, Some(3));
     assert_eq!(o.v().garp.lower_prio_repeat, Some(0));
     assert_eq!(o.v().higher_prio_send_advert, Some(false));
     let o = strict(" preempt_delay 4", 5);
@@ -1011,7 +948,7 @@ fn strict_mode_rules() {
 fn rare_keywords_are_read() {
     let o = ok(" down_timer_adverts 5\n lower_prio_no_advert\n higher_prio_send_advert false\n kernel_rx_buf_size 65536\n garp_lower_prio_delay 3\n garp_lower_prio_repeat 2\n promote_secondaries\n skip_check_adv_addr false\n notify_priority_changes");
     let v = o.v();
-    assert_eq!(v.down_timer_adverts, 5);
+    assert_eq!(v.down_timer_adverts, Some(5));
     assert_eq!(v.lower_prio_no_advert, Some(true));
     assert_eq!(v.higher_prio_send_advert, Some(false));
     assert_eq!(v.kernel_rx_buf_size, Some(65536));
@@ -1058,9 +995,6 @@ fn duplicate_vrid_lint_when_keepalived_stops_earlier() {
 
 #[test]
 fn owner_that_does_not_own_its_vips() {
-    if !vips_parsed() {
-        return;
-    }
     let o = run("vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 1\n state MASTER\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n");
     assert_eq!(o.exit(), 0, "{}", o.report());
     assert!(o.has_lint("priority 255"));
@@ -1088,4 +1022,329 @@ fn keyword_positions_are_kept() {
     let o = ok(" priority 90");
     assert_eq!(o.v().pos_of("priority").line, 5);
     assert_eq!(o.v().pos_of("nothing").line, 1);
+}
+
+// ---- the VRRP process's checks together -------------------------------------------
+
+/// Two instances on vrrp0 (VRIDs 1 and 2, one VIP each) with `a` and `b`
+/// added, after `pre`, followed by `post`.
+fn pair(pre: &str, a: &str, b: &str, post: &str) -> Out {
+    run(&format!(
+        "{pre}\nvrrp_instance A {{\n interface vrrp0\n virtual_router_id 1\n virtual_ipaddress {{\n  192.0.2.100/24\n }}\n{a}\n}}\n\
+         vrrp_instance B {{\n interface vrrp0\n virtual_router_id 2\n virtual_ipaddress {{\n  192.0.2.101/24\n }}\n{b}\n}}\n{post}\n"
+    ))
+}
+
+/// A sync group of A and B with `body`.
+fn group_of_pair(body: &str) -> String {
+    format!("vrrp_sync_group G {{\n group {{\n  A\n  B\n }}\n{body}\n}}")
+}
+
+#[test]
+fn global_defaults_reach_the_instances() {
+    let o = run("global_defs {\n vrrp_version 3\n vrrp_garp_master_delay 2\n vrrp_garp_master_repeat 3\n vrrp_garp_lower_prio_repeat 7\n vrrp_down_timer_adverts 5\n vrrp_lower_prio_no_advert\n vrrp_higher_prio_send_advert\n smtp_alert_vrrp\n vrrp_notify_priority_changes\n vrrp_mcast_group4 224.0.0.19\n vrrp_skip_check_adv_addr\n}\n\
+         vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n");
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    let v = o.v();
+    assert_eq!(v.version, Some(VrrpVersion::V3));
+    assert_eq!(v.garp.master_delay, Some(Duration::from_secs(2)));
+    assert_eq!(v.garp.master_repeat, Some(3));
+    assert_eq!(v.garp.lower_prio_repeat, Some(7));
+    assert_eq!(v.garp.lower_prio_delay, Some(Duration::from_secs(2)));
+    assert_eq!(v.down_timer_adverts, Some(5));
+    assert_eq!(v.lower_prio_no_advert, Some(true));
+    assert_eq!(v.higher_prio_send_advert, Some(true));
+    assert_eq!(v.smtp_alert, Some(true));
+    assert_eq!(v.notify_priority_changes, Some(true));
+    assert_eq!(v.mcast_dst_ip, Some("224.0.0.19".parse().unwrap()));
+    assert!(v.skip_check_adv_addr);
+    // Without global_defs: keepalived's own defaults.
+    let o = vinst("");
+    let v = o.v();
+    assert_eq!(v.version, Some(VrrpVersion::V2));
+    assert_eq!(v.garp.master_delay, Some(Duration::from_secs(5)));
+    assert_eq!(v.garp.lower_prio_repeat, Some(5));
+    assert_eq!(v.down_timer_adverts, Some(3));
+    assert_eq!(v.lower_prio_no_advert, Some(false));
+    assert_eq!(v.smtp_alert, Some(false));
+    assert_eq!(v.notify_priority_changes, Some(false));
+    assert_eq!(v.mcast_dst_ip, Some("224.0.0.18".parse().unwrap()));
+    // vrrp_strict makes every instance strict: no authentication allowed.
+    let o = run("global_defs {\n vrrp_strict\n}\nvrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n virtual_ipaddress {\n  192.0.2.100/24\n }\n authentication {\n  auth_type PASS\n  auth_pass x\n }\n}\n");
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert_eq!(o.v().strict_mode, Some(true));
+    // keepalived's VRRP process starts with all of global_defs read, so a
+    // global_defs after the instance counts too (2.2.7: exit 5 here, as
+    // down_timer_adverts 5 is not allowed in strict mode).
+    let o = run("vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n strict_mode\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\nglobal_defs {\n vrrp_garp_master_repeat 3\n vrrp_down_timer_adverts 5\n}\n");
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert_eq!(o.v().garp.master_repeat, Some(3));
+    assert_eq!(o.v().down_timer_adverts, Some(3));
+    // An instance's own (valid) value wins; an invalid one inherits.
+    let o = run("global_defs {\n vrrp_garp_master_repeat 3\n vrrp_garp_master_delay 7\n}\nvrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n no_virtual_ipaddress\n garp_master_repeat 2\n garp_master_delay x\n}\n");
+    assert_eq!(o.v().garp.master_repeat, Some(2));
+    assert_eq!(o.v().garp.master_delay, Some(Duration::from_secs(7)));
+}
+
+#[test]
+fn the_global_multicast_group_decides_vrid_conflicts() {
+    let two = |pre: &str| {
+        run(&format!("{pre}vrrp_instance A {{\n interface vrrp0\n virtual_router_id 7\n no_virtual_ipaddress\n}}\nvrrp_instance B {{\n interface vrrp0\n virtual_router_id 7\n no_virtual_ipaddress\n mcast_dst_ip 224.0.0.18\n}}\n"))
+    };
+    assert_eq!(two("").exit(), 5);
+    // A sends to the global group, B to the RFC one: no conflict.
+    let o = two("global_defs {\n vrrp_mcast_group4 224.0.0.19\n}\n");
+    assert_eq!(o.exit(), 0, "{}", o.report());
+}
+
+#[test]
+fn sync_group_settings_reach_their_members() {
+    let o = pair(
+        "global_defs {\n smtp_alert\n}",
+        " notify_priority_changes off",
+        "",
+        &group_of_pair(" notify_priority_changes"),
+    );
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert_eq!(o.inst("A").notify_priority_changes, Some(false));
+    assert_eq!(o.inst("B").notify_priority_changes, Some(true));
+    let g = &o.cfg.vrrp.track.sync_groups[0];
+    assert_eq!(g.instances, [0, 1]);
+    assert_eq!(g.smtp_alert, Some(true));
+}
+
+#[test]
+fn sync_group_members_lose_their_tracker_weights() {
+    let sec = scripts(&["chk weight 10"]);
+    let a = " track_script {\n  chk\n }\n track_interface {\n  nomc0 weight 5\n }";
+    // Members without sync_group_tracking_weight: weighted scripts are
+    // dropped, interface weights cleared.
+    let o = pair(&sec, a, "", &group_of_pair(""));
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert!(o.inst("A").track_scripts.is_empty());
+    assert_eq!(o.inst("A").track_interfaces[0].weight.value, 0);
+    // With it they keep them.
+    let o = pair(&sec, a, "", &group_of_pair(" sync_group_tracking_weight"));
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert_eq!(o.inst("A").track_scripts[0].weight.value, 10);
+    assert_eq!(o.inst("A").track_interfaces[0].weight.value, 5);
+    // Not in a group: no problem either.
+    let o = pair(&sec, a, "", "");
+    assert_eq!(o.exit(), 0, "{}", o.report());
+}
+
+#[test]
+fn sync_group_trackers_and_address_owners() {
+    let sec = scripts(&["chk weight 10"]);
+    let post = group_of_pair(" track_script {\n  chk\n }");
+    // A member with priority 255: the group's weighted tracker is cleared.
+    let o = pair(&sec, " priority 255", "", &post);
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert!(o.has_error("cannot have a weight"));
+    assert_eq!(o.cfg.vrrp.track.sync_groups[0].track_scripts[0].weight, 0);
+    // state MASTER without a priority makes an owner too.
+    let o = pair(&sec, " state MASTER", "", &post);
+    assert!(o.has_error("cannot have a weight"), "{}", o.report());
+    let o = pair(&sec, "", "", &post);
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    // An owner MASTER followed by a BACKUP member cannot work.
+    let o = pair(
+        "",
+        " state MASTER\n priority 255",
+        " state BACKUP",
+        &group_of_pair(""),
+    );
+    assert!(o.has_error("mixes address owners"), "{}", o.report());
+    let o = pair(
+        "",
+        " state BACKUP",
+        " state MASTER\n priority 255",
+        &group_of_pair(""),
+    );
+    assert_eq!(o.exit(), 0, "{}", o.report());
+}
+
+#[test]
+fn an_interface_tracked_by_a_member_and_its_group() {
+    let post = group_of_pair(" track_interface {\n  nomc0\n }");
+    let o = pair("", " track_interface {\n  nomc0\n }", "", &post);
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert!(o.has_error("(A) interface 'nomc0' is tracked both"));
+    assert!(!o.has_error("(B) interface"));
+    // The members' own interface counts, unless dont_track_primary.
+    let post = group_of_pair(" track_interface {\n  vrrp0\n }");
+    let o = pair("", "", " dont_track_primary", &post);
+    assert!(o.has_error("(A) interface 'vrrp0' is tracked both"));
+    assert!(!o.has_error("(B) interface"), "{}", o.report());
+    // A weighted track_interface an owner stops tracking still counts, as
+    // keepalived linked it to the interface before dropping it.
+    let post = group_of_pair(" sync_group_tracking_weight\n track_interface {\n  nomc0\n }");
+    let o = pair(
+        "",
+        " priority 255\n track_interface {\n  nomc0 weight 5\n }",
+        "",
+        &post,
+    );
+    assert!(o.inst("A").track_interfaces.is_empty());
+    assert!(
+        o.has_error("(A) interface 'nomc0' is tracked both"),
+        "{}",
+        o.report()
+    );
+}
+
+#[test]
+fn disabled_vrrp_scripts_are_no_longer_tracked() {
+    let pre = "global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script gone {\n script /nonexistent/ka-test.sh\n}\nvrrp_script chk {\n script /bin/true\n}";
+    let tracks = " track_script {\n  gone\n  chk\n }";
+    let o = pair(pre, tracks, "", &group_of_pair(tracks));
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert!(o.has_error("vrrp_script 'gone' is disabled"));
+    let names = |t: &[TrackedObject]| t.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&o.inst("A").track_scripts), ["chk"]);
+    let g = &o.cfg.vrrp.track.sync_groups[0];
+    assert_eq!(
+        g.track_scripts
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["chk"]
+    );
+    assert!(o.cfg.vrrp.track.script("gone").is_some_and(|s| s.insecure));
+    // An unused script is checked too, but only when there are instances.
+    let o = run(pre);
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert!(!o.has_error("disabled"));
+}
+
+#[test]
+fn every_script_counts_for_script_security() {
+    // Without enable_script_security, any script the VRRP process could
+    // run is a security violation (exit 6): a vrrp_script nobody tracks,
+    // a sync group's notify script, the VRRP notify FIFO's script.
+    let o = pair("vrrp_script chk {\n script /bin/true\n}", "", "", "");
+    assert_eq!(o.exit(), 6, "{}", o.report());
+    let o = pair("", "", "", &group_of_pair(" notify_master /bin/true"));
+    assert_eq!(o.exit(), 6, "{}", o.report());
+    let fifo = "global_defs {\n vrrp_notify_fifo /tmp/ka-inst-test.fifo\n vrrp_notify_fifo_script /bin/true\n}";
+    let o = pair(fifo, "", "", "");
+    assert_eq!(o.exit(), 6, "{}", o.report());
+    assert!(o.cfg.global.vrrp_notify_fifo.script.is_some());
+    // The VRRP process only looks at its scripts when it has instances.
+    assert_eq!(run(fifo).exit(), 0);
+    // A FIFO script that cannot be found is dropped without a verdict.
+    let o = pair(
+        "global_defs {\n notify_fifo /tmp/ka-inst-test.fifo\n notify_fifo_script /nonexistent/ka-test.sh\n}",
+        "",
+        "",
+        "",
+    );
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert!(o.cfg.global.notify_fifo.script.is_none());
+}
+
+#[test]
+fn an_unterminated_quote_in_a_notify_line_is_not_a_missing_script() {
+    // keepalived re-reads the line with shell quoting: a quoting error
+    // (exit 5), not the missing parameter (exit 2) of a bare keyword.
+    let o = vinst(" notify_master \"/bin/true");
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert!(o.v().notify.master.is_none());
+    assert_eq!(vinst(" notify_master").exit(), 2);
+    assert_eq!(vinst(" notify_master # comment").exit(), 2);
+    let o = pair("", "", "", &group_of_pair(" notify \"/bin/true"));
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert_eq!(pair("", "", "", &group_of_pair(" notify")).exit(), 2);
+}
+
+#[test]
+fn use_vmac_on_an_address() {
+    let o = vinst(" use_vmac\n virtual_ipaddress_excluded {\n  198.51.100.1/24 use_vmac\n }");
+    assert!(
+        o.has_error("use_vmac is given both here and on the instance"),
+        "{}",
+        o.report()
+    );
+    assert!(!o.v().excluded_vips[0].use_vmac);
+    let o = vinst(
+        " use_vmac_addr\n virtual_ipaddress_excluded {\n  198.51.100.1/24 dev nomc0 use_vmac\n }",
+    );
+    assert!(o.has_error("use_vmac_addr"), "{}", o.report());
+    // On its own it stays, and an address VMAC makes garp_extra_if useful.
+    let o =
+        vinst(" garp_extra_if 10\n virtual_ipaddress_excluded {\n  198.51.100.1/24 use_vmac\n }");
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert!(o.v().excluded_vips[0].use_vmac);
+    assert_eq!(
+        o.v().garp_extra_if.map(|g| g.interval),
+        Some(Duration::from_secs(10))
+    );
+    // Without addresses elsewhere it is turned off.
+    let o = vinst(" garp_extra_if 10");
+    assert_eq!(
+        o.v().garp_extra_if.map(|g| g.interval),
+        Some(Duration::ZERO)
+    );
+    // An address on another interface needs `all`.
+    let other = " virtual_ipaddress_excluded {\n  198.51.100.1/24 dev nomc0\n }";
+    let o = vinst(&format!(" garp_extra_if all 10\n{other}"));
+    assert_eq!(
+        o.v().garp_extra_if.map(|g| g.interval),
+        Some(Duration::from_secs(10))
+    );
+    let o = vinst(&format!(" garp_extra_if 10\n{other}"));
+    assert_eq!(
+        o.v().garp_extra_if.map(|g| g.interval),
+        Some(Duration::ZERO)
+    );
+}
+
+#[test]
+fn track_bfd_uses_the_bfd_instance_read_before() {
+    let bfd = "bfd_instance B1 {\n neighbor_ip 192.0.2.9\n weight 20 reverse\n}\n";
+    let o = run(&format!("{bfd}vrrp_instance VI_1 {{\n interface vrrp0\n virtual_router_id 51\n no_virtual_ipaddress\n track_bfd {{\n  B1\n }}\n}}\n"));
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert_eq!(
+        o.v().track_bfds[0].weight,
+        Weight {
+            value: 20,
+            reverse: true
+        }
+    );
+    // Defined after the instance: not found.
+    let o = run(&format!("vrrp_instance VI_1 {{\n interface vrrp0\n virtual_router_id 51\n no_virtual_ipaddress\n track_bfd {{\n  B1\n }}\n}}\n{bfd}"));
+    assert_eq!(o.exit(), 5, "{}", o.report());
+    assert!(o.v().track_bfds.is_empty());
+    // Reserved for the checker: the VRRP process does not know it.
+    let o = run("bfd_instance B1 {\n neighbor_ip 192.0.2.9\n checker\n}\nvrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n no_virtual_ipaddress\n track_bfd {\n  B1\n }\n}\n");
+    assert_eq!(o.exit(), 5, "{}", o.report());
+}
+
+#[test]
+fn track_file_and_process_defaults_come_from_their_blocks() {
+    let o = run("track_file f1 {\n file /tmp/ka-inst-test-f1\n weight -4 reverse\n}\nvrrp_track_process p1 {\n process p1\n weight 6\n}\n\
+         vrrp_instance VI_1 {\n interface vrrp0\n virtual_router_id 51\n no_virtual_ipaddress\n track_file {\n  f1\n }\n track_process {\n  p1\n }\n}\n");
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert_eq!(
+        o.v().track_files[0].weight,
+        Weight {
+            value: -4,
+            reverse: true
+        }
+    );
+    assert_eq!(o.v().track_processes[0].weight.value, 6);
+}
+
+#[test]
+fn the_vrrp_keywords_see_all_of_global_defs() {
+    // keepalived 2.2.7: exit 0 (dynamic_interfaces applies), exit 4 (the
+    // later default_interface does not exist).
+    let o = run("vrrp_instance VI_1 {\n interface nosuch9\n virtual_router_id 51\n no_virtual_ipaddress\n}\nglobal_defs {\n dynamic_interfaces\n}\n");
+    assert_eq!(o.exit(), 0, "{}", o.report());
+    assert!(!o.cfg.vrrp.non_existent_interface);
+    let o =
+        run("static_ipaddress {\n 10.9.9.9/32\n}\nglobal_defs {\n default_interface nosuch7\n}\n");
+    assert_eq!(o.exit(), 4, "{}", o.report());
+    // load() read the global view before the configuration.
+    assert!(o.cfg.vrrp.global_view.is_some());
 }

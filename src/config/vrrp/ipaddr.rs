@@ -400,9 +400,7 @@ pub fn parse_ip_address(
     }
 
     if is_static && ip.dev.is_none() {
-        let name = ctx
-            .cfg
-            .global
+        let name = super::global_view(ctx)
             .default_interface
             .clone()
             .unwrap_or_else(|| DEFAULT_INTERFACE.to_string());

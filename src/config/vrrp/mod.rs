@@ -26,11 +26,47 @@ pub mod track_script;
 pub mod track_sync;
 
 use super::diag::Class;
+use super::global::{self, model::Global};
+use super::host::Host;
 use super::parser::Ctx;
+use super::preproc::Reader;
 use super::script;
+use super::tables;
+
+/// The global settings as keepalived's VRRP process knows them while it
+/// reads the configuration: everything global_defs sets, wherever it is in
+/// the file (the parent process read it all before). Read by a silent pass
+/// over the configuration with the same options; `None` when the file
+/// cannot be opened.
+pub fn read_global_view(
+    file: &str,
+    config_id: &str,
+    include_check: u8,
+    host: &dyn Host,
+    lenient: bool,
+) -> Option<Box<Global>> {
+    let mut reader = Reader::new(config_id, include_check);
+    if !reader.open_main(file) {
+        return None;
+    }
+    let mut ctx = Ctx::new(reader, host, lenient);
+    ctx.process(tables::root(), false, 0);
+    Some(Box::new(ctx.cfg.global))
+}
+
+/// The global settings the VRRP keywords see while they are read (see
+/// [`read_global_view`]).
+pub fn global_view<'a>(ctx: &'a Ctx) -> &'a Global {
+    ctx.cfg
+        .vrrp
+        .global_view
+        .as_deref()
+        .unwrap_or(&ctx.cfg.global)
+}
 
 /// keepalived's VRRP process checks, in its order (vrrp_daemon.c
-/// `start_vrrp`, then vrrp.c `vrrp_complete_init`).
+/// `start_vrrp`, then vrrp.c `vrrp_complete_init`; under `-t` it stops
+/// after the sync groups' trackers are set up).
 pub fn validate(ctx: &mut Ctx) {
     // A non-existent interface stops the VRRP process right after it read
     // the configuration, before it completes anything.
@@ -48,17 +84,28 @@ pub fn validate(ctx: &mut Ctx) {
     // VRRP process.
     let mut running = instance::check_min_config(ctx);
     if running {
-        // TODO(merge): track::set_sync_groups(ctx) goes here (keepalived's
-        // vrrp_sync_set_group: "Virtual router X specified in sync group Y
-        // doesn't exist" ...), before the instances are completed.
+        // Sync group membership is known before the instances are
+        // completed: members handle their trackers' weights differently.
+        track::validate(ctx);
+        // Every instance, then the VRID conflicts.
         running = instance::complete(ctx);
     }
     if running {
-        // keepalived then builds the static track groups and the sync
-        // groups' tracking (weights of sync group trackers), and under -t
-        // stops there.
         statics::validate(ctx);
-        track::validate(ctx);
+        track::validate_after_instances(ctx);
+        // keepalived only links lvs_sync_daemon to its instance after the
+        // point where `-t` stops, so nothing it finds changes the verdict.
+        let vrids: Vec<(String, u8)> = ctx
+            .cfg
+            .vrrp
+            .instances
+            .list
+            .iter()
+            .filter_map(|v| Some((v.name.clone(), v.vrid?.get())))
+            .collect();
+        global::link_lvs_sync_daemon(ctx, |name| {
+            vrids.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
+        });
     }
     instance::lint(ctx);
 }
@@ -69,12 +116,11 @@ fn check_script_security(ctx: &mut Ctx) {
     if ctx.cfg.vrrp.instances.list.is_empty() {
         return;
     }
-    let mut flags = 0;
-    // TODO(merge): flags |= track::check_scripts(ctx); -- the vrrp_scripts
-    // first (keepalived disables insecure ones and drops them from the
-    // instances' track_script lists), and the sync groups' notify scripts
-    // after the instances' below.
+    // The vrrp_scripts first: the insecure ones are disabled, and the
+    // instances and sync groups stop tracking them below.
+    let mut flags = track::check_scripts(ctx);
     flags |= instance::check_notify_scripts(ctx);
-    // TODO(merge): the global notify_fifo and vrrp_notify_fifo scripts.
+    flags |= track::check_sync_group_scripts(ctx);
+    flags |= global::check_vrrp_fifo_scripts(ctx);
     script::report_security(ctx, flags, "scripts");
 }

@@ -383,7 +383,7 @@ pub fn interface_usable(ctx: &mut Ctx, a: &Args, i: usize, name: &str) -> bool {
     if ctx.host.interface_exists(name) {
         return true;
     }
-    if ctx.cfg.global.dynamic_interfaces {
+    if super::global_view(ctx).dynamic_interfaces {
         if !ctx.cfg.vrrp.statics.dynamic_noted.iter().any(|n| n == name) {
             ctx.cfg.vrrp.statics.dynamic_noted.push(name.to_string());
             ctx.lint(

@@ -144,10 +144,9 @@ pub static ROOT: &[Keyword] = &[
 // ---- helpers shared by the track_* modules ------------------------------
 
 /// global_defs `dynamic_interfaces`: interfaces that do not exist yet are
-/// accepted. The global model does not carry the setting yet, so this is
-/// where it has to be wired in.
+/// accepted.
 pub fn dynamic_interfaces(ctx: &Ctx) -> bool {
-    ctx.cfg.global.dynamic_interfaces
+    super::global_view(ctx).dynamic_interfaces
 }
 
 /// keepalived's `if_get_by_ifname(name, IF_CREATE_IF_DYNAMIC)`: whether the
@@ -168,11 +167,13 @@ pub fn interface_known(ctx: &Ctx, name: &str) -> bool {
     ctx.host.interface_exists(name) || dynamic_interfaces(ctx)
 }
 
-/// A tracked bfd_instance's default weight and reverse setting, when a
-/// bfd_instance of that name was read before. The BFD model does not carry
-/// bfd_instance blocks yet; this is where the lookup has to be wired in.
-pub fn bfd_for_vrrp(_ctx: &Ctx, _name: &str) -> Option<(i32, bool)> {
-    None
+/// A tracked bfd_instance's default weight and reverse setting, when the
+/// VRRP process read a bfd_instance of that name before this point.
+pub fn bfd_for_vrrp(ctx: &Ctx, name: &str) -> Option<(i32, bool)> {
+    ctx.cfg
+        .bfd
+        .for_vrrp(name)
+        .map(|b| (b.weight, b.weight_reverse))
 }
 
 /// keepalived's `read_decimal_unsigned_strvec` with errors tolerated: an
@@ -193,6 +194,15 @@ pub fn decimal_tolerant(
         .err()
         .and_then(|e| e.value)
         .filter(|v| (min..=max).contains(v)))
+}
+
+/// Whether a notify keyword's line has anything after the keyword.
+/// keepalived re-reads the line with shell quoting (`notify_script_init`)
+/// and only exits (missing parameter) when nothing follows the keyword; an
+/// unterminated quote, which hides the rest of the line from the ordinary
+/// word reader, is a quoting error instead.
+pub fn notify_line_has_command(a: &Args) -> bool {
+    a.len() >= 2 || a.raw().split_whitespace().nth(1).is_some()
 }
 
 /// Microseconds to a Duration.
@@ -274,13 +284,17 @@ pub fn validate_after_instances(ctx: &mut Ctx) {
     let views = member_views(ctx);
     super::track_misc::resolve_track_groups(ctx);
     super::track_sync::tracking(ctx, &views);
+    // A group's smtp_alert defaults to smtp_alert_vrrp, then smtp_alert.
+    let gl = &ctx.cfg.global;
+    let default = gl.smtp_alert_vrrp.or(gl.smtp_alert).unwrap_or(false);
+    for g in ctx.cfg.vrrp.track.sync_groups.iter_mut() {
+        g.smtp_alert.get_or_insert(default);
+    }
 }
 
 /// What the sync group checks need to know about each instance, in the
-/// order of `ctx.cfg.vrrp.instances.list`. The instance model does not
-/// carry `state`, `priority` and its tracked interfaces yet: until it does,
-/// every instance looks like a non-owner with nothing tracked, which only
-/// hides the checks about address owners and interfaces tracked twice.
+/// order of `ctx.cfg.vrrp.instances.list`. Before completion this is the
+/// configured state and priority; after it, the completed ones.
 pub fn member_views(ctx: &Ctx) -> Vec<MemberView> {
     ctx.cfg
         .vrrp
@@ -291,8 +305,35 @@ pub fn member_views(ctx: &Ctx) -> Vec<MemberView> {
         .collect()
 }
 
-fn member_view(_inst: &Instance) -> MemberView {
-    MemberView::default()
+fn member_view(inst: &Instance) -> MemberView {
+    use super::instance::InitialState;
+    let want_state = match inst.state {
+        None => WantState::Unset,
+        Some(InitialState::Master) => WantState::Master,
+        Some(InitialState::Backup) => WantState::Backup,
+    };
+    // The instance tracks its own interface (unless dont_track_primary) and
+    // its track_interface entries (completion removed its own interface
+    // from those).
+    let mut tracked_interfaces: Vec<String> = Vec::new();
+    if !inst.dont_track_primary {
+        tracked_interfaces.extend(inst.interface.clone());
+    }
+    for name in inst
+        .track_interfaces
+        .iter()
+        .map(|t| &t.name)
+        .chain(inst.owner_dropped_interfaces.iter())
+    {
+        if !tracked_interfaces.contains(name) {
+            tracked_interfaces.push(name.clone());
+        }
+    }
+    MemberView {
+        want_state,
+        priority: inst.priority.map(|p| p.get()),
+        tracked_interfaces,
+    }
 }
 
 /// Helpers for the tests of the track_* modules: parse a configuration
@@ -353,7 +394,8 @@ pub(crate) mod testing {
         ctx.reader.diags.render(&ctx.reader.sources)
     }
 
-    /// Stand-ins for vrrp_instance blocks, which another part parses.
+    /// Bare vrrp_instance entries (a name only), for unit tests of the
+    /// membership checks that give the instances' views themselves.
     pub fn add_instances(ctx: &mut Ctx, names: &[&str]) {
         for n in names {
             ctx.cfg.vrrp.instances.list.push(Instance {

@@ -3,7 +3,7 @@
 
 use super::track_refs::{self, TrackedInterface, TrackedObject};
 use crate::config::diag::Class;
-use crate::config::parser::{Args, Ctx, Keyword, Res};
+use crate::config::parser::{Args, Ctx, Keyword, Missing, Res};
 use crate::config::script::{self, Script};
 use crate::config::source::Pos;
 
@@ -245,10 +245,13 @@ fn track_bfd(ctx: &mut Ctx, a: &Args) -> Res {
 /// The notify keywords: the first script given counts, later ones are
 /// reported and ignored.
 fn notify_kw(ctx: &mut Ctx, a: &Args, slot: fn(&mut SyncGroup) -> &mut Option<Script>) -> Res {
-    // keepalived needs the command word, also to report a duplicate.
-    let command = a.req(1)?.to_string();
+    if !super::track::notify_line_has_command(a) {
+        return Err(Missing);
+    }
     let name = cur_name(ctx);
     if cur(ctx).is_some_and(|g| slot(g).is_some()) {
+        // keepalived names the ignored command, which must be there.
+        let command = a.req(1)?.to_string();
         let kw = a.keyword().to_string();
         ctx.error(
             Class::General,
@@ -714,7 +717,7 @@ mod tests {
         assert!(g.tracking_weight);
     }
 
-    /// Parse, add stand-in instances, then run the membership checks.
+    /// Parse, add bare instances, then run the membership checks with `views`.
     fn checked(text: &str, instances: &[&str], views: &[MemberView]) -> Ctx<'static> {
         let mut ctx = parse(text);
         add_instances(&mut ctx, instances);
