@@ -3,6 +3,7 @@
 //! per turn and handed to every machine.
 
 pub mod log;
+pub mod spec;
 pub mod vrrp;
 
 use crate::sys::process::monotonic_micros;
