@@ -68,11 +68,17 @@ pub fn load(opts: &LoadOptions, host: &dyn Host) -> Loaded {
     let mut reader = Reader::new(&config_id, include_check);
     let opened = reader.open_main(&opts.file);
     if !opened {
-        reader.report(
-            Class::FileNotFound,
-            None,
-            format!("cannot read the configuration file '{}'", opts.file),
-        );
+        // keepalived 2.2.7 -t says 0 here (4 with -e): nothing was checked,
+        // so we always say the configuration cannot run (4), not that an
+        // include check failed (6).
+        reader.diags.aborts.include_failed = false;
+        if reader.diags.worst() != Some(Class::FileNotFound) {
+            reader.report(
+                Class::FileNotFound,
+                None,
+                format!("cannot read the configuration file '{}'", opts.file),
+            );
+        }
     }
     let mut ctx = Ctx::new(reader, host, !opts.config_test);
     if opened {
@@ -109,6 +115,48 @@ mod tests {
         let l = parse("bogus_keyword 1\n");
         assert_eq!(l.exit_code(), 5);
         assert_eq!(l.diags.worst(), Some(Class::UnknownKeyword));
+    }
+
+    #[test]
+    fn escaped_hash_is_literal_only_for_the_parent() {
+        // keepalived's children (VRRP, checker, BFD) read a copy the parent
+        // already decommented, where `\#` has become a comment.
+        let vi =
+            "vrrp_instance VI_1 {\n interface lo\n virtual_router_id 1\n priority 150\\#x\n}\n";
+        let l = parse(vi);
+        assert_eq!(
+            l.config.vrrp.instances.list[0].priority.map(|p| p.get()),
+            Some(150)
+        );
+        assert!(
+            !l.diags
+                .items
+                .iter()
+                .any(|d| d.class == Some(Class::InvalidNumber)),
+            "{}",
+            super::testutil::report(&l)
+        );
+        // The parent reads global_defs itself: `1#x` is not a number.
+        let l = parse("global_defs {\n vrrp_garp_interval 1\\#x\n}\n");
+        assert_eq!(l.diags.worst(), Some(Class::InvalidNumber));
+        assert_eq!(l.exit_code(), 5);
+        let l = parse("global_defs {\n router_id a\\#b\n}\n");
+        assert_eq!(l.config.global.router_id.as_deref(), Some("a#b"));
+    }
+
+    #[test]
+    fn a_missing_main_file_cannot_run() {
+        let l = super::load(
+            &super::LoadOptions {
+                file: "/nonexistent/kart/keepalived.conf".into(),
+                config_id: None,
+                all_config: false,
+                config_test: true,
+            },
+            &crate::sys::host::SystemHost,
+        );
+        assert_eq!(l.exit_code(), 4);
+        assert_eq!(l.diags.worst(), Some(Class::FileNotFound));
     }
 
     #[test]

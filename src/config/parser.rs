@@ -451,8 +451,27 @@ impl<'h> Ctx<'h> {
         entries
     }
 
+    /// Whether keepalived's parent process, rather than a child, parses a
+    /// line with this text here: global_defs and the global top-level
+    /// keywords.
+    fn parent_reads(&self, text: &str) -> bool {
+        let is_global = |w: &str| super::global::ROOT.iter().any(|k| k.name == w);
+        match self.path.first() {
+            Some(block) => is_global(block),
+            None => lexer::words(text)
+                .0
+                .first()
+                .is_some_and(|w| is_global(&w.text)),
+        }
+    }
+
     /// Split a line into words, reporting an unmatched quote.
-    fn tokenise(&mut self, line: Line) -> Option<Args> {
+    fn tokenise(&mut self, mut line: Line) -> Option<Args> {
+        if let Some(parent) = self.reader.parent_text(&line) {
+            if self.parent_reads(parent) {
+                line.text = parent.to_string();
+            }
+        }
         let (words, unmatched) = lexer::words(&line.text);
         let args = Args::new(line, words);
         if unmatched {

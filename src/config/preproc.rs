@@ -14,6 +14,11 @@ use std::path::{Path, PathBuf};
 /// keepalived reads lines with a 1024-byte buffer.
 pub const MAXBUF: usize = 1024;
 
+/// How deeply includes may nest. keepalived itself has no limit: a file that
+/// includes itself is read again and again until it runs out of file
+/// descriptors (about 1000 levels), and each copy is parsed.
+pub const MAX_INCLUDE_DEPTH: usize = 100;
+
 /// The include checks of `include_check` and the `include[rmwba]` variants.
 pub mod check {
     pub const READ: u8 = 1;
@@ -131,6 +136,9 @@ pub struct Reader {
     random: u64,
     /// Line the reader is on, for diagnostics about whole lines.
     pub current: Pos,
+    /// The parent process's view of the last file line, when it differs
+    /// from the children's (see `read_file_line`).
+    parent_alt: Option<(Pos, String)>,
 }
 
 impl Reader {
@@ -176,6 +184,7 @@ impl Reader {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             random: seed,
             current: Pos::default(),
+            parent_alt: None,
         }
     }
 
@@ -230,6 +239,23 @@ impl Reader {
 
     fn open_glob(&mut self, pattern: &str, include_type: u8, base: &Path, shown_dir: &str) -> bool {
         let pos = (self.current.line > 0).then_some(self.current);
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            // Like keepalived's failure to open yet another file: an error
+            // for the exit code only under a read check; always shown as one.
+            let checks = self.include_check | include_type;
+            self.include_problem(
+                check::READ,
+                pos,
+                format!("include '{pattern}' is nested {MAX_INCLUDE_DEPTH} files deep (does a file include itself?): it is not read"),
+            );
+            if checks & check::READ == 0 {
+                if let Some(d) = self.diags.items.last_mut() {
+                    d.level = Level::Error;
+                    d.help = Some("keepalived reads such a loop until it runs out of file descriptors, parsing the same lines hundreds of times".into());
+                }
+            }
+            return false;
+        }
         self.stack.push(Frame {
             include_type,
             saved_include_check: self.include_check,
@@ -470,7 +496,10 @@ impl Reader {
             if cur.text.is_empty() {
                 continue;
             }
-            if let Some((kind, pattern)) = lexer::include(&cur.text) {
+            // The parent reads included files into the children's copy, so
+            // an include line means what the parent sees.
+            let include_text = self.parent_text(&cur).unwrap_or(&cur.text).to_string();
+            if let Some((kind, pattern)) = lexer::include(&include_text) {
                 let include_type = match kind {
                     None => 0,
                     Some('r') => check::READ,
@@ -500,25 +529,18 @@ impl Reader {
     #[allow(clippy::type_complexity)]
     fn read_file_line(&mut self) -> Option<Option<Line>> {
         let (raw, pos) = self.next_physical()?;
-        if raw.is_empty() {
-            if let Some(name) = self.defining.take() {
-                // A blank line ends a multi-line definition.
-                if let Some(def) = self.defs.get_mut(&name) {
-                    if def.value.is_empty() {
-                        def.multiline = false;
-                    }
-                }
+        let raw = match raw.find('\0') {
+            Some(nul) => {
+                self.lint(
+                    Level::Warning,
+                    Some(Pos { col: 0, ..pos }),
+                    "line contains a NUL character: keepalived ignores the rest of the line",
+                );
+                &raw[..nul]
             }
-            return Some(None);
-        }
-        if raw.contains('\0') {
-            self.lint(
-                Level::Warning,
-                Some(Pos { col: 0, ..pos }),
-                "line contains a NUL character",
-            );
-        }
-        let d = lexer::decomment(&raw);
+            None => raw.as_str(),
+        };
+        let d = lexer::decomment(raw);
         if d.unterminated_quote {
             self.report(
                 Class::General,
@@ -527,16 +549,53 @@ impl Reader {
             );
         }
         if d.text.is_empty() {
+            // A blank line ends a multi-line definition. So does a line that
+            // is only a comment: the children read it as a blank line in the
+            // copy of the configuration the parent hands them (see below).
+            if let Some(name) = self.defining.take() {
+                if let Some(def) = self.defs.get_mut(&name) {
+                    if def.value.is_empty() {
+                        def.multiline = false;
+                    }
+                }
+            }
+            return Some(None);
+        }
+        let pos = Pos {
+            col: pos.col + d.lead as u32,
+            ..pos
+        };
+        // keepalived's parent process reads the files and hands its children
+        // (VRRP, checker, BFD) a copy with the comments removed; the children
+        // remove comments again. So `\#` and `\!` are literal characters
+        // only in what the parent parses (global_defs and the global
+        // top-level keywords) and start a comment everywhere else.
+        let child = lexer::decomment(&d.text).text;
+        if child == d.text {
+            return Some(Some(Line {
+                text: d.text,
+                pos,
+                expanded: false,
+            }));
+        }
+        self.parent_alt = Some((pos, d.text));
+        if child.is_empty() {
             return Some(None);
         }
         Some(Some(Line {
-            text: d.text,
-            pos: Pos {
-                col: pos.col + d.lead as u32,
-                ..pos
-            },
+            text: child,
+            pos,
             expanded: false,
         }))
+    }
+
+    /// The text keepalived's parent process sees for `line`, when it differs
+    /// from the text the children see (`line.text`).
+    pub fn parent_text(&self, line: &Line) -> Option<&str> {
+        match &self.parent_alt {
+            Some((pos, text)) if *pos == line.pos && !line.expanded => Some(text),
+            _ => None,
+        }
     }
 
     fn next_pending_line(&mut self) -> Option<Line> {
@@ -1031,6 +1090,11 @@ impl Reader {
                     expanded: line.expanded,
                 });
                 line.text.truncate(split);
+                // The parent would split its own text elsewhere: keep to the
+                // children's view.
+                if self.parent_text(line).is_some() {
+                    self.parent_alt = None;
+                }
             }
         }
         let keep = line.text.trim_end_matches([' ', '\t']).len();
@@ -1338,6 +1402,67 @@ mod tests {
         let l = lines(&long);
         assert_eq!(l.len(), 2);
         assert_eq!(l[0].len(), 1023);
+    }
+
+    #[test]
+    fn escaped_comment_characters_are_comments_for_the_children() {
+        // The children read the parent's decommented copy: `\#` becomes a
+        // `#` there, which starts a comment.
+        assert_eq!(lines("priority 100\\#x\n\\# alone\n"), ["priority 100"]);
+        let (l, r) = read_all("router_id a\\!b c\n", "n");
+        assert_eq!(l, ["router_id a"]);
+        // The parent's view is kept for the global keywords.
+        let line = Line {
+            text: "router_id a".into(),
+            pos: Pos {
+                file: 0,
+                line: 1,
+                col: 1,
+            },
+            expanded: false,
+        };
+        assert_eq!(r.parent_text(&line), Some("router_id a!b c"));
+        // Quoted text is left alone by both.
+        assert_eq!(lines("x \"a\\#b\"\n"), ["x \"a\\#b\""]);
+    }
+
+    #[test]
+    fn a_comment_line_ends_a_multi_line_definition() {
+        // In the children's copy a comment line is an empty line.
+        let text = "$M=$P=100 \\\n! end of M\n$M\npriority $P\n";
+        assert_eq!(lines(text), ["priority 100"]);
+        let text = "$V=a \\\n   \nx $V\n";
+        assert_eq!(lines(text), ["x a"]);
+    }
+
+    #[test]
+    fn a_nul_ends_the_line() {
+        let (l, r) = read_all("priority 100\0kart_bogus\n\0x\ny\n", "n");
+        assert_eq!(l, ["priority 100", "y"]);
+        assert_eq!(r.diags.worst(), None);
+        assert_eq!(r.diags.items.len(), 2);
+    }
+
+    #[test]
+    fn include_loops_stop() {
+        let d = temp_dir("loop");
+        let p = write(&d.0, "keepalived.conf", "include keepalived.conf\nx\n");
+        let mut r = Reader::new("n", 0);
+        assert!(r.open_main(p.to_str().unwrap()));
+        let mut n = 0;
+        while r.next_line().is_some() {
+            n += 1;
+        }
+        assert_eq!(n, MAX_INCLUDE_DEPTH);
+        // Shown as an error, but only an include check makes it one for the
+        // exit code.
+        assert_eq!(r.diags.worst(), None);
+        assert_eq!(r.diags.count(Level::Error), 1);
+        let mut r = Reader::new("n", check::READ);
+        assert!(r.open_main(p.to_str().unwrap()));
+        while r.next_line().is_some() {}
+        assert_eq!(r.diags.worst(), Some(Class::FileNotFound));
+        assert!(r.diags.aborts.include_failed);
     }
 
     #[test]

@@ -962,9 +962,7 @@ fn once_script(
         );
         return Ok(None);
     }
-    // keepalived cannot name the script in its message without it.
-    a.req(1)?;
-    Ok(script::notify_script(ctx, a, kind))
+    script::notify_script(ctx, a, kind)
 }
 
 pub(super) fn quorum_up(ctx: &mut Ctx, a: &Args) -> Res {

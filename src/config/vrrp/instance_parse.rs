@@ -1301,8 +1301,6 @@ fn notify_kw(ctx: &mut Ctx, a: &Args, slot: Slot) -> Res {
         None => return Ok(()),
     };
     let kw = a.keyword().to_string();
-    // keepalived needs the script word (it exits when it is missing).
-    a.req(1)?;
     if taken {
         let w = a.req(1)?.to_string();
         general(
@@ -1313,7 +1311,7 @@ fn notify_kw(ctx: &mut Ctx, a: &Args, slot: Slot) -> Res {
         );
         return Ok(());
     }
-    let s = script::notify_script(ctx, a, "notify");
+    let s = script::notify_script(ctx, a, "notify")?;
     set(ctx, |v| *slot(&mut v.notify) = s);
     Ok(())
 }
@@ -1353,7 +1351,7 @@ fn notify_deleted(ctx: &mut Ctx, a: &Args) -> Res {
         return Ok(());
     }
     if a.len() > 1 {
-        let s = script::notify_script(ctx, a, "notify");
+        let s = script::notify_script(ctx, a, "notify")?;
         set(ctx, |v| v.notify.deleted = s);
     }
     set(ctx, |v| v.notify_deleted = true);
@@ -1975,10 +1973,9 @@ fn lookup_file(ctx: &Ctx, n: &str) -> Option<Weight> {
         })
 }
 
-fn lookup_bfd(_ctx: &Ctx, _n: &str) -> Option<Weight> {
-    // TODO(merge): look the name up among the bfd_instance blocks read so far
-    // (ctx.cfg.bfd); until then every track_bfd is taken as defined.
-    Some(Weight::default())
+fn lookup_bfd(ctx: &Ctx, n: &str) -> Option<Weight> {
+    let (value, reverse) = crate::config::vrrp::track::bfd_for_vrrp(ctx, n)?;
+    Some(Weight { value, reverse })
 }
 
 const SCRIPT: TrackKind = TrackKind {

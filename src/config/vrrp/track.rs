@@ -169,10 +169,10 @@ pub fn interface_known(ctx: &Ctx, name: &str) -> bool {
 }
 
 /// A tracked bfd_instance's default weight and reverse setting, when a
-/// bfd_instance of that name was read before. The BFD model does not carry
-/// bfd_instance blocks yet; this is where the lookup has to be wired in.
-pub fn bfd_for_vrrp(_ctx: &Ctx, _name: &str) -> Option<(i32, bool)> {
-    None
+/// bfd_instance of that name was read before.
+pub fn bfd_for_vrrp(ctx: &Ctx, name: &str) -> Option<(i32, bool)> {
+    let b = ctx.cfg.bfd.for_vrrp(name)?;
+    Some((b.weight, b.weight_reverse))
 }
 
 /// keepalived's `read_decimal_unsigned_strvec` with errors tolerated: an

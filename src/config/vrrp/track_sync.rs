@@ -245,10 +245,10 @@ fn track_bfd(ctx: &mut Ctx, a: &Args) -> Res {
 /// The notify keywords: the first script given counts, later ones are
 /// reported and ignored.
 fn notify_kw(ctx: &mut Ctx, a: &Args, slot: fn(&mut SyncGroup) -> &mut Option<Script>) -> Res {
-    // keepalived needs the command word, also to report a duplicate.
-    let command = a.req(1)?.to_string();
     let name = cur_name(ctx);
     if cur(ctx).is_some_and(|g| slot(g).is_some()) {
+        // keepalived names the ignored command (and exits without one).
+        let command = a.req(1)?.to_string();
         let kw = a.keyword().to_string();
         ctx.error(
             Class::General,
@@ -258,7 +258,7 @@ fn notify_kw(ctx: &mut Ctx, a: &Args, slot: fn(&mut SyncGroup) -> &mut Option<Sc
         );
         return Ok(());
     }
-    let s = script::notify_script(ctx, a, "notify");
+    let s = script::notify_script(ctx, a, "notify")?;
     if let Some(g) = cur(ctx) {
         *slot(g) = s;
     }
