@@ -136,9 +136,12 @@ pub struct Reader {
     random: u64,
     /// Line the reader is on, for diagnostics about whole lines.
     pub current: Pos,
-    /// The parent process's view of the last file line, when it differs
-    /// from the children's (see `read_file_line`).
-    parent_alt: Option<(Pos, String)>,
+    /// Reading as keepalived's children (VRRP, checker, BFD) do: from the
+    /// copy of the configuration the parent wrote (see `for_children`).
+    children: bool,
+    /// When each physical line (file, line) was first read, to sort the
+    /// diagnostics of both passes into reading order.
+    order: HashMap<(u32, u32), usize>,
 }
 
 impl Reader {
@@ -184,8 +187,42 @@ impl Reader {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             random: seed,
             current: Pos::default(),
-            parent_alt: None,
+            children: false,
+            order: HashMap::new(),
         }
+    }
+
+    /// A reader for the second pass: keepalived's parent process reads the
+    /// files and writes every line, with its comment removed, to a copy the
+    /// children (VRRP, checker, BFD) then read. So for the children:
+    /// * comments are removed twice: an escaped `\#` or `\!` (a literal
+    ///   character for the parent) starts a comment;
+    /// * a line that is only a comment is an empty line, which ends a
+    ///   multi-line parameter definition;
+    /// * problems with included files were the parent's to report.
+    ///
+    /// The files the parent read are not read again.
+    pub fn for_children(parent: &mut Reader) -> Reader {
+        let mut r = Reader::new(&parent.config_id, 0);
+        r.sources = std::mem::take(&mut parent.sources);
+        r.cwd = parent.cwd.clone();
+        r.random = parent.random;
+        r.children = true;
+        r.order = std::mem::take(&mut parent.order);
+        r
+    }
+
+    /// Hand the files read (and their reading order) back to the reader
+    /// this one was made from.
+    pub fn give_back(&mut self, parent: &mut Reader) {
+        parent.sources = std::mem::take(&mut self.sources);
+        parent.order = std::mem::take(&mut self.order);
+    }
+
+    /// Where `pos` comes in reading order (lines never read come last).
+    pub fn reading_order(&self, pos: Option<Pos>) -> usize {
+        pos.and_then(|p| self.order.get(&(p.file, p.line)).copied())
+            .unwrap_or(usize::MAX)
     }
 
     /// Seed `${_RANDOM}` (the `random_seed` keyword).
@@ -228,6 +265,9 @@ impl Reader {
 
     /// An include problem: an error only when the include check for it is on.
     fn include_problem(&mut self, kind: u8, pos: Option<Pos>, message: String) {
+        if self.children {
+            return;
+        }
         let frame_type = self.stack.last().map_or(0, |f| f.include_type);
         if (self.include_check | frame_type) & kind != 0 {
             self.report(Class::FileNotFound, pos, message);
@@ -354,19 +394,31 @@ impl Reader {
                 self.include_problem(check::READ, pos, format!("configuration file '{shown}' is not a regular non-executable file - skipping"));
                 continue;
             }
-            let bytes = match std::fs::read(&real) {
-                Ok(b) => b,
-                Err(e) => {
-                    self.include_problem(
-                        check::READ,
-                        pos,
-                        format!("cannot open configuration file '{shown}': {e} - skipping"),
-                    );
-                    continue;
+            // The children read what the parent read.
+            let known = self.children.then(|| {
+                self.sources
+                    .files()
+                    .iter()
+                    .position(|f| f.path == real && f.display == shown)
+            });
+            let source = match known.flatten() {
+                Some(id) => id as u32,
+                None => {
+                    let bytes = match std::fs::read(&real) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            self.include_problem(
+                                check::READ,
+                                pos,
+                                format!("cannot open configuration file '{shown}': {e} - skipping"),
+                            );
+                            continue;
+                        }
+                    };
+                    let text = String::from_utf8_lossy(&bytes);
+                    self.sources.add(shown, real.clone(), &text)
                 }
             };
-            let text = String::from_utf8_lossy(&bytes);
-            let source = self.sources.add(shown, real.clone(), &text);
             let dir = real
                 .parent()
                 .map(Path::to_path_buf)
@@ -457,6 +509,8 @@ impl Reader {
                 line: line_no,
                 col: 1 + offset_chars as u32,
             };
+            let next = self.order.len();
+            self.order.entry((source, line_no)).or_insert(next);
             if chunk == 1 {
                 self.lint(
                     Level::Warning,
@@ -496,10 +550,7 @@ impl Reader {
             if cur.text.is_empty() {
                 continue;
             }
-            // The parent reads included files into the children's copy, so
-            // an include line means what the parent sees.
-            let include_text = self.parent_text(&cur).unwrap_or(&cur.text).to_string();
-            if let Some((kind, pattern)) = lexer::include(&include_text) {
+            if let Some((kind, pattern)) = lexer::include(&cur.text) {
                 let include_type = match kind {
                     None => 0,
                     Some('r') => check::READ,
@@ -540,7 +591,7 @@ impl Reader {
             }
             None => raw.as_str(),
         };
-        let d = lexer::decomment(raw);
+        let mut d = lexer::decomment(raw);
         if d.unterminated_quote {
             self.report(
                 Class::General,
@@ -548,10 +599,15 @@ impl Reader {
                 format!("unterminated quote in '{}'", d.text),
             );
         }
-        if d.text.is_empty() {
-            // A blank line ends a multi-line definition. So does a line that
-            // is only a comment: the children read it as a blank line in the
-            // copy of the configuration the parent hands them (see below).
+        // The parent ends a multi-line definition at an empty line; the
+        // children also at a line that is empty once decommented, which is
+        // what the parent wrote for it.
+        let blank = if self.children {
+            d.text.is_empty()
+        } else {
+            raw.is_empty()
+        };
+        if blank {
             if let Some(name) = self.defining.take() {
                 if let Some(def) = self.defs.get_mut(&name) {
                     if def.value.is_empty() {
@@ -559,43 +615,21 @@ impl Reader {
                     }
                 }
             }
-            return Some(None);
         }
-        let pos = Pos {
-            col: pos.col + d.lead as u32,
-            ..pos
-        };
-        // keepalived's parent process reads the files and hands its children
-        // (VRRP, checker, BFD) a copy with the comments removed; the children
-        // remove comments again. So `\#` and `\!` are literal characters
-        // only in what the parent parses (global_defs and the global
-        // top-level keywords) and start a comment everywhere else.
-        let child = lexer::decomment(&d.text).text;
-        if child == d.text {
-            return Some(Some(Line {
-                text: d.text,
-                pos,
-                expanded: false,
-            }));
+        if self.children && !d.text.is_empty() {
+            d.text = lexer::decomment(&d.text).text;
         }
-        self.parent_alt = Some((pos, d.text));
-        if child.is_empty() {
+        if d.text.is_empty() {
             return Some(None);
         }
         Some(Some(Line {
-            text: child,
-            pos,
+            text: d.text,
+            pos: Pos {
+                col: pos.col + d.lead as u32,
+                ..pos
+            },
             expanded: false,
         }))
-    }
-
-    /// The text keepalived's parent process sees for `line`, when it differs
-    /// from the text the children see (`line.text`).
-    pub fn parent_text(&self, line: &Line) -> Option<&str> {
-        match &self.parent_alt {
-            Some((pos, text)) if *pos == line.pos && !line.expanded => Some(text),
-            _ => None,
-        }
     }
 
     fn next_pending_line(&mut self) -> Option<Line> {
@@ -1090,11 +1124,6 @@ impl Reader {
                     expanded: line.expanded,
                 });
                 line.text.truncate(split);
-                // The parent would split its own text elsewhere: keep to the
-                // children's view.
-                if self.parent_text(line).is_some() {
-                    self.parent_alt = None;
-                }
             }
         }
         let keep = line.text.trim_end_matches([' ', '\t']).len();
@@ -1404,35 +1433,68 @@ mod tests {
         assert_eq!(l[0].len(), 1023);
     }
 
-    #[test]
-    fn escaped_comment_characters_are_comments_for_the_children() {
-        // The children read the parent's decommented copy: `\#` becomes a
-        // `#` there, which starts a comment.
-        assert_eq!(lines("priority 100\\#x\n\\# alone\n"), ["priority 100"]);
-        let (l, r) = read_all("router_id a\\!b c\n", "n");
-        assert_eq!(l, ["router_id a"]);
-        // The parent's view is kept for the global keywords.
-        let line = Line {
-            text: "router_id a".into(),
-            pos: Pos {
-                file: 0,
-                line: 1,
-                col: 1,
-            },
-            expanded: false,
-        };
-        assert_eq!(r.parent_text(&line), Some("router_id a!b c"));
-        // Quoted text is left alone by both.
-        assert_eq!(lines("x \"a\\#b\"\n"), ["x \"a\\#b\""]);
+    /// The lines the children read after the parent read `text`.
+    fn children_lines(text: &str) -> Vec<String> {
+        let d = temp_dir("c");
+        let p = write(&d.0, "keepalived.conf", text);
+        let mut parent = Reader::new("n", 0);
+        assert!(parent.open_main(p.to_str().unwrap()));
+        while parent.next_line().is_some() {}
+        // The children read what the parent read, even if the file changed.
+        std::fs::write(&p, "changed\n").unwrap();
+        let mut r = Reader::for_children(&mut parent);
+        assert!(r.open_main(p.to_str().unwrap()));
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line() {
+            out.push(l.text);
+        }
+        out
     }
 
     #[test]
-    fn a_comment_line_ends_a_multi_line_definition() {
+    fn escaped_comment_characters_are_comments_for_the_children() {
+        let text = "priority 100\\#x\n\\# alone\nrouter_id a\\!b c\nx \"a\\#b\"\n";
+        assert_eq!(
+            lines(text),
+            [
+                "priority 100#x",
+                "# alone",
+                "router_id a!b c",
+                "x \"a\\#b\""
+            ]
+        );
+        // Quoted text is left alone by both.
+        assert_eq!(
+            children_lines(text),
+            ["priority 100", "router_id a", "x \"a\\#b\""]
+        );
+    }
+
+    #[test]
+    fn a_comment_line_ends_a_multi_line_definition_for_the_children() {
         // In the children's copy a comment line is an empty line.
         let text = "$M=$P=100 \\\n! end of M\n$M\npriority $P\n";
-        assert_eq!(lines(text), ["priority 100"]);
+        assert_eq!(children_lines(text), ["priority 100"]);
+        assert_eq!(lines(text), ["priority $P"]);
         let text = "$V=a \\\n   \nx $V\n";
-        assert_eq!(lines(text), ["x a"]);
+        assert_eq!(children_lines(text), ["x a"]);
+        // The parent reads on: `x $V` is the definition's last line.
+        assert_eq!(lines(text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn include_problems_are_the_parents() {
+        let text = "includem missing.conf\nx\n";
+        let d = temp_dir("ip");
+        let p = write(&d.0, "keepalived.conf", text);
+        let mut parent = Reader::new("n", 0);
+        assert!(parent.open_main(p.to_str().unwrap()));
+        while parent.next_line().is_some() {}
+        assert!(parent.diags.aborts.include_failed);
+        let mut r = Reader::for_children(&mut parent);
+        assert!(r.open_main(p.to_str().unwrap()));
+        while r.next_line().is_some() {}
+        assert!(r.diags.items.is_empty());
     }
 
     #[test]

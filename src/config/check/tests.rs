@@ -1127,6 +1127,22 @@ fn virtual_server_group_entries() {
 }
 
 #[test]
+fn virtual_server_group_must_open_right_after_its_name() {
+    // keepalived 2.2.7 exits (status 2) when the '{' is not next, or when
+    // there is anything between the name and the '{'.
+    for text in [
+        "virtual_server_group G\n 10.0.0.1 80\n}\n",
+        "virtual_server_group G extra {\n 10.0.0.1 80\n}\n",
+    ] {
+        assert_eq!(load(text).exit_code(), 2, "{text}");
+    }
+    // A '{' on the next line is fine.
+    let l = load("virtual_server_group G\n{\n 10.0.0.1 80\n}\n");
+    assert_eq!(l.exit_code(), 0, "{}", report(&l));
+    assert_eq!(l.config.check.groups.len(), 1);
+}
+
+#[test]
 fn virtual_server_group_problems() {
     let group = |e: &str| format!("virtual_server_group G {{\n 10.0.0.1 80\n {e}\n}}\n");
     verdict(
