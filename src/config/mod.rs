@@ -87,9 +87,17 @@ pub fn load(opts: &LoadOptions, host: &dyn Host) -> Loaded {
     // order under -t) reads the configuration again, from the copy the
     // parent wrote, with its own keywords, and checks its part. The
     // children start from the global settings as they are at that point.
+    // The children usually see exactly the lines the parent saw: then
+    // these are handed to them again rather than read again.
+    let mut copy: Option<preproc::Recording> = None;
     if opened {
         ctx.pass = Some(Pass::Parent);
+        ctx.reader.record();
         read_pass(&mut ctx);
+        let rec = ctx.reader.recording();
+        if !ctx.reader.children_differ() {
+            copy = Some(rec);
+        }
     }
     found.add(&mut ctx.reader, Phase::Parse, Pass::Parent);
     global::validate(&mut ctx);
@@ -106,10 +114,21 @@ pub fn load(opts: &LoadOptions, host: &dyn Host) -> Loaded {
             global,
             ..Config::default()
         };
-        let child = Reader::for_children(&mut ctx.reader);
+        let child = match &copy {
+            Some(rec) => Reader::replay(&mut ctx.reader, rec),
+            None => {
+                let mut r = Reader::for_children(&mut ctx.reader);
+                r.record();
+                r
+            }
+        };
+        let replayed = copy.is_some();
         let mut home = ctx.start_pass(child, pass);
-        if opened && ctx.reader.open_main(&opts.file) {
+        if opened && (replayed || ctx.reader.open_main(&opts.file)) {
             read_pass(&mut ctx);
+        }
+        if !replayed {
+            copy = Some(ctx.reader.recording());
         }
         found.add(&mut ctx.reader, Phase::Parse, pass);
         validate(&mut ctx);

@@ -117,6 +117,13 @@ struct Frame {
     file: Option<OpenFile>,
 }
 
+/// What a reader handed out, to hand it out again (`Reader::replay`).
+#[derive(Debug, Default)]
+pub struct Recording {
+    lines: Vec<Line>,
+    block_depth: i32,
+}
+
 /// Reads the configuration files and hands out logical lines.
 pub struct Reader {
     pub sources: Sources,
@@ -140,8 +147,15 @@ pub struct Reader {
     /// copy of the configuration the parent wrote (see `for_children`).
     children: bool,
     /// When each physical line (file, line) was first read, to sort the
-    /// diagnostics of both passes into reading order.
+    /// diagnostics of all passes into reading order.
     order: HashMap<(u32, u32), usize>,
+    /// The lines handed out, kept for `replay`.
+    recorded: Option<Vec<Line>>,
+    /// Lines to hand out again instead of reading.
+    replaying: Option<std::vec::IntoIter<Line>>,
+    /// (Parent) the children would read something else than the parent
+    /// (see `for_children`).
+    children_differ: bool,
 }
 
 impl Reader {
@@ -189,6 +203,9 @@ impl Reader {
             current: Pos::default(),
             children: false,
             order: HashMap::new(),
+            recorded: None,
+            replaying: None,
+            children_differ: false,
         }
     }
 
@@ -209,6 +226,36 @@ impl Reader {
         r.random = parent.random;
         r.children = true;
         r.order = std::mem::take(&mut parent.order);
+        r
+    }
+
+    /// Keep the lines handed out from now on, for `replay`.
+    pub fn record(&mut self) {
+        self.recorded = Some(Vec::new());
+    }
+
+    /// Whether the children, reading the copy this (parent's) reader made,
+    /// would see other lines than it did.
+    pub fn children_differ(&self) -> bool {
+        self.children_differ
+    }
+
+    /// The lines handed out since `record`.
+    pub fn recording(&mut self) -> Recording {
+        Recording {
+            lines: self.recorded.take().unwrap_or_default(),
+            block_depth: self.block_depth,
+        }
+    }
+
+    /// A children's reader (see `for_children`) that hands out `rec` again:
+    /// every child reads the same copy the same way (they differ only in
+    /// the keywords they act on), so the copy is read once. Problems found
+    /// while reading it were reported then and are not found again.
+    pub fn replay(parent: &mut Reader, rec: &Recording) -> Reader {
+        let mut r = Reader::for_children(parent);
+        r.block_depth = rec.block_depth;
+        r.replaying = Some(rec.lines.clone().into_iter());
         r
     }
 
@@ -524,6 +571,19 @@ impl Reader {
 
     /// keepalived's `read_line`: the next logical line, or `None` at the end.
     pub fn next_line(&mut self) -> Option<Line> {
+        if let Some(lines) = self.replaying.as_mut() {
+            let line = lines.next()?;
+            self.current = line.pos;
+            return Some(line);
+        }
+        let line = self.read_next_line()?;
+        if let Some(rec) = self.recorded.as_mut() {
+            rec.push(line.clone());
+        }
+        Some(line)
+    }
+
+    fn read_next_line(&mut self) -> Option<Line> {
         let mut line = loop {
             let mut cur = if let Some(r) = self.residue.take() {
                 r
@@ -591,6 +651,9 @@ impl Reader {
             }
             None => raw.as_str(),
         };
+        if !self.children && (raw.contains("\\#") || raw.contains("\\!")) {
+            self.children_differ = true;
+        }
         let mut d = lexer::decomment(raw);
         if d.unterminated_quote {
             self.report(
@@ -607,6 +670,9 @@ impl Reader {
         } else {
             raw.is_empty()
         };
+        if !self.children && d.text.is_empty() && !blank && self.defining.is_some() {
+            self.children_differ = true;
+        }
         if blank {
             if let Some(name) = self.defining.take() {
                 if let Some(def) = self.defs.get_mut(&name) {
@@ -1480,6 +1546,34 @@ mod tests {
         assert_eq!(children_lines(text), ["x a"]);
         // The parent reads on: `x $V` is the definition's last line.
         assert_eq!(lines(text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_recording_is_handed_out_again() {
+        let text = "$A=1\n~SEQ(i,1,3) x$i $A {\n}\n";
+        let d = temp_dir("rec");
+        let p = write(&d.0, "keepalived.conf", text);
+        let mut parent = Reader::new("n", 0);
+        parent.record();
+        assert!(parent.open_main(p.to_str().unwrap()));
+        let mut first = Vec::new();
+        while let Some(l) = parent.next_line() {
+            first.push(l);
+        }
+        assert!(!parent.children_differ());
+        let rec = parent.recording();
+        let mut r = Reader::replay(&mut parent, &rec);
+        let mut again = Vec::new();
+        while let Some(l) = r.next_line() {
+            assert_eq!(r.current, l.pos);
+            again.push(l);
+        }
+        assert_eq!(first, again);
+        assert_eq!(first.len(), 7);
+        assert_eq!(r.open_blocks(), 2);
+        // An escaped comment character makes the children's copy differ.
+        let (_, r) = read_all("a \\# b\n", "n");
+        assert!(r.children_differ());
     }
 
     #[test]
