@@ -94,6 +94,9 @@ pub struct Aborts {
     /// A keyword lacked a required parameter: keepalived stops reading and
     /// exits 2.
     pub missing_parameter: bool,
+    /// The same in what keepalived's parent process reads (global_defs and
+    /// the global top-level keywords): it exits before anything else.
+    pub parent_missing_parameter: bool,
     /// An include check failed (`includem`, `include_check` ...): keepalived
     /// refuses the configuration and exits 6.
     pub include_failed: bool,
@@ -120,15 +123,25 @@ impl Diagnostics {
     }
 
     /// `keepalived -t`'s exit code for this configuration.
+    ///
+    /// keepalived's parent process reads the configuration first and exits
+    /// at a missing parameter (2), then after its read when an include check
+    /// failed (6), or when it cannot enter the network namespace (0, under
+    /// `-t`); only then do the children read their parts (2 at a missing
+    /// parameter there).
     pub fn exit_code(&self) -> i32 {
-        if self.aborts.missing_parameter {
+        let a = &self.aborts;
+        if a.parent_missing_parameter {
             return 2;
         }
-        if self.aborts.include_failed {
+        if a.include_failed {
             return 6;
         }
-        if self.aborts.namespace_unavailable {
+        if a.namespace_unavailable {
             return 0;
+        }
+        if a.missing_parameter {
+            return 2;
         }
         self.worst().map_or(0, Class::test_exit_code)
     }

@@ -20,6 +20,18 @@ pub struct Missing;
 pub type Res = Result<(), Missing>;
 pub type Handler = fn(&mut Ctx, &Args) -> Res;
 
+/// keepalived reads the configuration once per process: its parent with
+/// only the global keywords active, then each child (checker, VRRP, BFD)
+/// with its own, from a copy the parent wrote (see `Reader::for_children`).
+/// Each skips the blocks of the others by counting braces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Parent,
+    Checker,
+    Vrrp,
+    Bfd,
+}
+
 /// How far keepalived-rs carries out a keyword.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Support {
@@ -159,6 +171,9 @@ pub struct Ctx<'h> {
     pub path: Vec<&'static str>,
     /// The default script user, resolved on first use.
     pub scripts: super::script::ScriptState,
+    /// Which of keepalived's passes is being made; `None` (the default)
+    /// reads every keyword in one pass.
+    pub pass: Option<Pass>,
 }
 
 impl<'h> Ctx<'h> {
@@ -172,6 +187,35 @@ impl<'h> Ctx<'h> {
             after_unknown: None,
             path: Vec::new(),
             scripts: Default::default(),
+            pass: None,
+        }
+    }
+
+    /// Start a pass over the configuration with `reader`.
+    pub fn start_pass(&mut self, reader: Reader, pass: Pass) -> Reader {
+        self.skip_sublevel = 0;
+        self.after_unknown = None;
+        self.path.clear();
+        self.pass = Some(pass);
+        std::mem::replace(&mut self.reader, reader)
+    }
+
+    /// Whether the process of this pass reads top-level keyword `name`.
+    fn reads(&self, name: &str) -> bool {
+        let of = |table: &[Keyword]| table.iter().any(|k| k.name == name);
+        // Both the checker and the VRRP process use these.
+        let shared = matches!(name, "bfd_instance" | "track_file" | "vrrp_track_file");
+        match self.pass {
+            None => true,
+            Some(Pass::Parent) => of(super::global::ROOT),
+            Some(Pass::Checker) => of(super::check::ROOT) || shared,
+            Some(Pass::Vrrp) => {
+                of(super::vrrp::track::ROOT)
+                    || of(super::vrrp::statics::ROOT)
+                    || of(super::vrrp::instance::ROOT)
+                    || shared
+            }
+            Some(Pass::Bfd) => of(super::bfd::ROOT),
         }
     }
 
@@ -390,6 +434,13 @@ impl<'h> Ctx<'h> {
     /// keepalived's `alloc_value_block`: the entries of a value block
     /// (`virtual_ipaddress { ... }` and the like), one `Args` per line.
     pub fn value_block(&mut self, a: &Args) -> Vec<Args> {
+        self.value_block_ex(a).0
+    }
+
+    /// `value_block`, also saying whether the block was not opened right
+    /// after the keyword (extra words, or no '{' on the next line).
+    pub fn value_block_ex(&mut self, a: &Args) -> (Vec<Args>, bool) {
+        let mut misplaced = false;
         let mut entries = Vec::new();
         let mut need_bob = true;
         let mut first: Option<Args> = None;
@@ -406,10 +457,11 @@ impl<'h> Ctx<'h> {
                         entries.push(rest);
                     }
                     if ends {
-                        return entries;
+                        return (entries, false);
                     }
                 }
             } else {
+                misplaced = true;
                 let kw = a.keyword().to_string();
                 let extra = a.get(1).unwrap_or("").to_string();
                 self.error(
@@ -433,6 +485,7 @@ impl<'h> Ctx<'h> {
                     }
                     args.words.remove(0);
                 } else {
+                    misplaced = true;
                     let kw = a.keyword().to_string();
                     // keepalived only logs this; it is not a configuration error.
                     self.lint(&args, 0, format!("'{{' missing at the beginning of block '{kw}': this line is read as its first entry"));
@@ -448,7 +501,7 @@ impl<'h> Ctx<'h> {
             }
             entries.push(args);
         }
-        entries
+        (entries, misplaced)
     }
 
     /// Split a line into words, reporting an unmatched quote.
@@ -541,6 +594,14 @@ impl<'h> Ctx<'h> {
     }
 
     fn dispatch(&mut self, kw: &'static Keyword, mut args: Args, level: usize) {
+        if level == 0 && !self.reads(kw.name) {
+            // Another process's keyword: keepalived skips the block after it
+            // without looking at it (if no '{' follows, the next line is read
+            // normally).
+            let opens = args.len() > 1 && args.words.last().is_some_and(|w| w.text == "{");
+            self.skip_sublevel = if opens { 1 } else { -1 };
+            return;
+        }
         let mut bob_needed = false;
         if kw.sub.is_some() {
             if args.words.len() > 1 && args.words.last().is_some_and(|w| w.text == "{") {

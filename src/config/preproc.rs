@@ -14,6 +14,11 @@ use std::path::{Path, PathBuf};
 /// keepalived reads lines with a 1024-byte buffer.
 pub const MAXBUF: usize = 1024;
 
+/// How deeply includes may nest. keepalived itself has no limit: a file that
+/// includes itself is read again and again until it runs out of file
+/// descriptors (about 1000 levels), and each copy is parsed.
+pub const MAX_INCLUDE_DEPTH: usize = 100;
+
 /// The include checks of `include_check` and the `include[rmwba]` variants.
 pub mod check {
     pub const READ: u8 = 1;
@@ -112,6 +117,13 @@ struct Frame {
     file: Option<OpenFile>,
 }
 
+/// What a reader handed out, to hand it out again (`Reader::replay`).
+#[derive(Debug, Default)]
+pub struct Recording {
+    lines: Vec<Line>,
+    block_depth: i32,
+}
+
 /// Reads the configuration files and hands out logical lines.
 pub struct Reader {
     pub sources: Sources,
@@ -131,6 +143,19 @@ pub struct Reader {
     random: u64,
     /// Line the reader is on, for diagnostics about whole lines.
     pub current: Pos,
+    /// Reading as keepalived's children (VRRP, checker, BFD) do: from the
+    /// copy of the configuration the parent wrote (see `for_children`).
+    children: bool,
+    /// When each physical line (file, line) was first read, to sort the
+    /// diagnostics of all passes into reading order.
+    order: HashMap<(u32, u32), usize>,
+    /// The lines handed out, kept for `replay`.
+    recorded: Option<Vec<Line>>,
+    /// Lines to hand out again instead of reading.
+    replaying: Option<std::vec::IntoIter<Line>>,
+    /// (Parent) the children would read something else than the parent
+    /// (see `for_children`).
+    children_differ: bool,
 }
 
 impl Reader {
@@ -176,7 +201,75 @@ impl Reader {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             random: seed,
             current: Pos::default(),
+            children: false,
+            order: HashMap::new(),
+            recorded: None,
+            replaying: None,
+            children_differ: false,
         }
+    }
+
+    /// A reader for the second pass: keepalived's parent process reads the
+    /// files and writes every line, with its comment removed, to a copy the
+    /// children (VRRP, checker, BFD) then read. So for the children:
+    /// * comments are removed twice: an escaped `\#` or `\!` (a literal
+    ///   character for the parent) starts a comment;
+    /// * a line that is only a comment is an empty line, which ends a
+    ///   multi-line parameter definition;
+    /// * problems with included files were the parent's to report.
+    ///
+    /// The files the parent read are not read again.
+    pub fn for_children(parent: &mut Reader) -> Reader {
+        let mut r = Reader::new(&parent.config_id, 0);
+        r.sources = std::mem::take(&mut parent.sources);
+        r.cwd = parent.cwd.clone();
+        r.random = parent.random;
+        r.children = true;
+        r.order = std::mem::take(&mut parent.order);
+        r
+    }
+
+    /// Keep the lines handed out from now on, for `replay`.
+    pub fn record(&mut self) {
+        self.recorded = Some(Vec::new());
+    }
+
+    /// Whether the children, reading the copy this (parent's) reader made,
+    /// would see other lines than it did.
+    pub fn children_differ(&self) -> bool {
+        self.children_differ
+    }
+
+    /// The lines handed out since `record`.
+    pub fn recording(&mut self) -> Recording {
+        Recording {
+            lines: self.recorded.take().unwrap_or_default(),
+            block_depth: self.block_depth,
+        }
+    }
+
+    /// A children's reader (see `for_children`) that hands out `rec` again:
+    /// every child reads the same copy the same way (they differ only in
+    /// the keywords they act on), so the copy is read once. Problems found
+    /// while reading it were reported then and are not found again.
+    pub fn replay(parent: &mut Reader, rec: &Recording) -> Reader {
+        let mut r = Reader::for_children(parent);
+        r.block_depth = rec.block_depth;
+        r.replaying = Some(rec.lines.clone().into_iter());
+        r
+    }
+
+    /// Hand the files read (and their reading order) back to the reader
+    /// this one was made from.
+    pub fn give_back(&mut self, parent: &mut Reader) {
+        parent.sources = std::mem::take(&mut self.sources);
+        parent.order = std::mem::take(&mut self.order);
+    }
+
+    /// Where `pos` comes in reading order (lines never read come last).
+    pub fn reading_order(&self, pos: Option<Pos>) -> usize {
+        pos.and_then(|p| self.order.get(&(p.file, p.line)).copied())
+            .unwrap_or(usize::MAX)
     }
 
     /// Seed `${_RANDOM}` (the `random_seed` keyword).
@@ -219,6 +312,9 @@ impl Reader {
 
     /// An include problem: an error only when the include check for it is on.
     fn include_problem(&mut self, kind: u8, pos: Option<Pos>, message: String) {
+        if self.children {
+            return;
+        }
         let frame_type = self.stack.last().map_or(0, |f| f.include_type);
         if (self.include_check | frame_type) & kind != 0 {
             self.report(Class::FileNotFound, pos, message);
@@ -230,6 +326,23 @@ impl Reader {
 
     fn open_glob(&mut self, pattern: &str, include_type: u8, base: &Path, shown_dir: &str) -> bool {
         let pos = (self.current.line > 0).then_some(self.current);
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            // Like keepalived's failure to open yet another file: an error
+            // for the exit code only under a read check; always shown as one.
+            let checks = self.include_check | include_type;
+            self.include_problem(
+                check::READ,
+                pos,
+                format!("include '{pattern}' is nested {MAX_INCLUDE_DEPTH} files deep (does a file include itself?): it is not read"),
+            );
+            if checks & check::READ == 0 {
+                if let Some(d) = self.diags.items.last_mut() {
+                    d.level = Level::Error;
+                    d.help = Some("keepalived reads such a loop until it runs out of file descriptors, parsing the same lines hundreds of times".into());
+                }
+            }
+            return false;
+        }
         self.stack.push(Frame {
             include_type,
             saved_include_check: self.include_check,
@@ -328,19 +441,31 @@ impl Reader {
                 self.include_problem(check::READ, pos, format!("configuration file '{shown}' is not a regular non-executable file - skipping"));
                 continue;
             }
-            let bytes = match std::fs::read(&real) {
-                Ok(b) => b,
-                Err(e) => {
-                    self.include_problem(
-                        check::READ,
-                        pos,
-                        format!("cannot open configuration file '{shown}': {e} - skipping"),
-                    );
-                    continue;
+            // The children read what the parent read.
+            let known = self.children.then(|| {
+                self.sources
+                    .files()
+                    .iter()
+                    .position(|f| f.path == real && f.display == shown)
+            });
+            let source = match known.flatten() {
+                Some(id) => id as u32,
+                None => {
+                    let bytes = match std::fs::read(&real) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            self.include_problem(
+                                check::READ,
+                                pos,
+                                format!("cannot open configuration file '{shown}': {e} - skipping"),
+                            );
+                            continue;
+                        }
+                    };
+                    let text = String::from_utf8_lossy(&bytes);
+                    self.sources.add(shown, real.clone(), &text)
                 }
             };
-            let text = String::from_utf8_lossy(&bytes);
-            let source = self.sources.add(shown, real.clone(), &text);
             let dir = real
                 .parent()
                 .map(Path::to_path_buf)
@@ -431,6 +556,8 @@ impl Reader {
                 line: line_no,
                 col: 1 + offset_chars as u32,
             };
+            let next = self.order.len();
+            self.order.entry((source, line_no)).or_insert(next);
             if chunk == 1 {
                 self.lint(
                     Level::Warning,
@@ -444,6 +571,19 @@ impl Reader {
 
     /// keepalived's `read_line`: the next logical line, or `None` at the end.
     pub fn next_line(&mut self) -> Option<Line> {
+        if let Some(lines) = self.replaying.as_mut() {
+            let line = lines.next()?;
+            self.current = line.pos;
+            return Some(line);
+        }
+        let line = self.read_next_line()?;
+        if let Some(rec) = self.recorded.as_mut() {
+            rec.push(line.clone());
+        }
+        Some(line)
+    }
+
+    fn read_next_line(&mut self) -> Option<Line> {
         let mut line = loop {
             let mut cur = if let Some(r) = self.residue.take() {
                 r
@@ -500,31 +640,50 @@ impl Reader {
     #[allow(clippy::type_complexity)]
     fn read_file_line(&mut self) -> Option<Option<Line>> {
         let (raw, pos) = self.next_physical()?;
-        if raw.is_empty() {
-            if let Some(name) = self.defining.take() {
-                // A blank line ends a multi-line definition.
-                if let Some(def) = self.defs.get_mut(&name) {
-                    if def.value.is_empty() {
-                        def.multiline = false;
-                    }
-                }
+        let raw = match raw.find('\0') {
+            Some(nul) => {
+                self.lint(
+                    Level::Warning,
+                    Some(Pos { col: 0, ..pos }),
+                    "line contains a NUL character: keepalived ignores the rest of the line",
+                );
+                &raw[..nul]
             }
-            return Some(None);
+            None => raw.as_str(),
+        };
+        if !self.children && (raw.contains("\\#") || raw.contains("\\!")) {
+            self.children_differ = true;
         }
-        if raw.contains('\0') {
-            self.lint(
-                Level::Warning,
-                Some(Pos { col: 0, ..pos }),
-                "line contains a NUL character",
-            );
-        }
-        let d = lexer::decomment(&raw);
+        let mut d = lexer::decomment(raw);
         if d.unterminated_quote {
             self.report(
                 Class::General,
                 Some(pos),
                 format!("unterminated quote in '{}'", d.text),
             );
+        }
+        // The parent ends a multi-line definition at an empty line; the
+        // children also at a line that is empty once decommented, which is
+        // what the parent wrote for it.
+        let blank = if self.children {
+            d.text.is_empty()
+        } else {
+            raw.is_empty()
+        };
+        if !self.children && d.text.is_empty() && !blank && self.defining.is_some() {
+            self.children_differ = true;
+        }
+        if blank {
+            if let Some(name) = self.defining.take() {
+                if let Some(def) = self.defs.get_mut(&name) {
+                    if def.value.is_empty() {
+                        def.multiline = false;
+                    }
+                }
+            }
+        }
+        if self.children && !d.text.is_empty() {
+            d.text = lexer::decomment(&d.text).text;
         }
         if d.text.is_empty() {
             return Some(None);
@@ -1338,6 +1497,128 @@ mod tests {
         let l = lines(&long);
         assert_eq!(l.len(), 2);
         assert_eq!(l[0].len(), 1023);
+    }
+
+    /// The lines the children read after the parent read `text`.
+    fn children_lines(text: &str) -> Vec<String> {
+        let d = temp_dir("c");
+        let p = write(&d.0, "keepalived.conf", text);
+        let mut parent = Reader::new("n", 0);
+        assert!(parent.open_main(p.to_str().unwrap()));
+        while parent.next_line().is_some() {}
+        // The children read what the parent read, even if the file changed.
+        std::fs::write(&p, "changed\n").unwrap();
+        let mut r = Reader::for_children(&mut parent);
+        assert!(r.open_main(p.to_str().unwrap()));
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line() {
+            out.push(l.text);
+        }
+        out
+    }
+
+    #[test]
+    fn escaped_comment_characters_are_comments_for_the_children() {
+        let text = "priority 100\\#x\n\\# alone\nrouter_id a\\!b c\nx \"a\\#b\"\n";
+        assert_eq!(
+            lines(text),
+            [
+                "priority 100#x",
+                "# alone",
+                "router_id a!b c",
+                "x \"a\\#b\""
+            ]
+        );
+        // Quoted text is left alone by both.
+        assert_eq!(
+            children_lines(text),
+            ["priority 100", "router_id a", "x \"a\\#b\""]
+        );
+    }
+
+    #[test]
+    fn a_comment_line_ends_a_multi_line_definition_for_the_children() {
+        // In the children's copy a comment line is an empty line.
+        let text = "$M=$P=100 \\\n! end of M\n$M\npriority $P\n";
+        assert_eq!(children_lines(text), ["priority 100"]);
+        assert_eq!(lines(text), ["priority $P"]);
+        let text = "$V=a \\\n   \nx $V\n";
+        assert_eq!(children_lines(text), ["x a"]);
+        // The parent reads on: `x $V` is the definition's last line.
+        assert_eq!(lines(text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_recording_is_handed_out_again() {
+        let text = "$A=1\n~SEQ(i,1,3) x$i $A {\n}\n";
+        let d = temp_dir("rec");
+        let p = write(&d.0, "keepalived.conf", text);
+        let mut parent = Reader::new("n", 0);
+        parent.record();
+        assert!(parent.open_main(p.to_str().unwrap()));
+        let mut first = Vec::new();
+        while let Some(l) = parent.next_line() {
+            first.push(l);
+        }
+        assert!(!parent.children_differ());
+        let rec = parent.recording();
+        let mut r = Reader::replay(&mut parent, &rec);
+        let mut again = Vec::new();
+        while let Some(l) = r.next_line() {
+            assert_eq!(r.current, l.pos);
+            again.push(l);
+        }
+        assert_eq!(first, again);
+        assert_eq!(first.len(), 7);
+        assert_eq!(r.open_blocks(), 2);
+        // An escaped comment character makes the children's copy differ.
+        let (_, r) = read_all("a \\# b\n", "n");
+        assert!(r.children_differ());
+    }
+
+    #[test]
+    fn include_problems_are_the_parents() {
+        let text = "includem missing.conf\nx\n";
+        let d = temp_dir("ip");
+        let p = write(&d.0, "keepalived.conf", text);
+        let mut parent = Reader::new("n", 0);
+        assert!(parent.open_main(p.to_str().unwrap()));
+        while parent.next_line().is_some() {}
+        assert!(parent.diags.aborts.include_failed);
+        let mut r = Reader::for_children(&mut parent);
+        assert!(r.open_main(p.to_str().unwrap()));
+        while r.next_line().is_some() {}
+        assert!(r.diags.items.is_empty());
+    }
+
+    #[test]
+    fn a_nul_ends_the_line() {
+        let (l, r) = read_all("priority 100\0kart_bogus\n\0x\ny\n", "n");
+        assert_eq!(l, ["priority 100", "y"]);
+        assert_eq!(r.diags.worst(), None);
+        assert_eq!(r.diags.items.len(), 2);
+    }
+
+    #[test]
+    fn include_loops_stop() {
+        let d = temp_dir("loop");
+        let p = write(&d.0, "keepalived.conf", "include keepalived.conf\nx\n");
+        let mut r = Reader::new("n", 0);
+        assert!(r.open_main(p.to_str().unwrap()));
+        let mut n = 0;
+        while r.next_line().is_some() {
+            n += 1;
+        }
+        assert_eq!(n, MAX_INCLUDE_DEPTH);
+        // Shown as an error, but only an include check makes it one for the
+        // exit code.
+        assert_eq!(r.diags.worst(), None);
+        assert_eq!(r.diags.count(Level::Error), 1);
+        let mut r = Reader::new("n", check::READ);
+        assert!(r.open_main(p.to_str().unwrap()));
+        while r.next_line().is_some() {}
+        assert_eq!(r.diags.worst(), Some(Class::FileNotFound));
+        assert!(r.diags.aborts.include_failed);
     }
 
     #[test]

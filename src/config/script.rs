@@ -224,12 +224,22 @@ pub fn script_args(ctx: &mut Ctx, a: &Args) -> Option<Vec<String>> {
 
 /// keepalived's `notify_script_init`: a script keyword's line re-read with
 /// shell quoting: word 1 is the command line (split again into argv), words
-/// 2 and 3 the optional user and group. `None` when the script is dropped
-/// (keepalived only logs why, apart from quoting errors and a missing
-/// default user).
-pub fn notify_script(ctx: &mut Ctx, a: &Args, kind: &str) -> Option<Script> {
-    let words = line_words(ctx, a)?;
-    let args = command_args(ctx, a, &words)?;
+/// 2 and 3 the optional user and group. `Ok(None)` when the script is
+/// dropped (keepalived only logs why, apart from quoting errors and a missing
+/// default user); `Err(Missing)` when there is no command word at all
+/// (keepalived names it in its message, and exits).
+pub fn notify_script(ctx: &mut Ctx, a: &Args, kind: &str) -> Result<Option<Script>, Missing> {
+    let Some(words) = line_words(ctx, a) else {
+        return Ok(None);
+    };
+    if words.len() < 2 {
+        return Err(Missing);
+    }
+    Ok(notify_script_from(ctx, a, kind, &words))
+}
+
+fn notify_script_from(ctx: &mut Ctx, a: &Args, kind: &str, words: &[String]) -> Option<Script> {
+    let args = command_args(ctx, a, words)?;
     let ids = if words.len() > 2 {
         let group = words.get(3).map(String::as_str);
         match lookup_user(ctx, &words[2], group) {

@@ -10,6 +10,11 @@ use std::os::unix::fs::{chown, lchown, symlink, PermissionsExt};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// `notify_script` on a line that has its command word.
+fn notify(c: &mut Ctx, a: &Args, kind: &str) -> Option<Script> {
+    notify_script(c, a, kind).expect("the line has a command word")
+}
+
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const NOBODY: u32 = 65534;
 /// The group `daemon` (gid 1) on Debian.
@@ -128,7 +133,7 @@ fn root() -> bool {
 fn notify_line_is_split_twice() {
     let host = TestHost::new();
     let mut c = ctx(&host);
-    let s = notify_script(
+    let s = notify(
         &mut c,
         &args(r#"notify_master "/bin/echo 'a b' c\tz d\\tz""#),
         "notify",
@@ -140,12 +145,12 @@ fn notify_line_is_split_twice() {
     assert_eq!((s.uid, s.gid), (host.ids.0, host.ids.1));
     assert_eq!(s.pos.col, 15);
     // Unquoted words after the command are the user and group, not arguments.
-    let s = notify_script(&mut c, &args("notify_master /bin/true root root"), "n").unwrap();
+    let s = notify(&mut c, &args("notify_master /bin/true root root"), "n").unwrap();
     assert_eq!(s.args, ["/bin/true"]);
     assert_eq!((s.uid, s.gid), (0, 0));
     // An escaped space splits the command in the second pass; an escaped
     // NUL ends the word.
-    let s = notify_script(&mut c, &args(r#"notify "/bin/true\040x\0yz""#), "n").unwrap();
+    let s = notify(&mut c, &args(r#"notify "/bin/true\040x\0yz""#), "n").unwrap();
     assert_eq!(s.args, ["/bin/true", "x"]);
     assert_eq!(exit_code(&c), 0, "{}", messages(&c));
 }
@@ -160,7 +165,7 @@ fn quoting_errors_in_either_pass() {
         r#"notify_master "/bin/echo 'abc""#,
     ] {
         let mut c = ctx(&host);
-        assert_eq!(notify_script(&mut c, &args(line), "notify"), None);
+        assert_eq!(notify(&mut c, &args(line), "notify"), None);
         assert_eq!(
             c.reader.diags.worst(),
             Some(Class::UnmatchedQuote),
@@ -175,12 +180,20 @@ fn quoting_errors_in_either_pass() {
         r#"notify_master "/bin/true \\""#,
         r#"notify_master """#,
         r#"notify_master "  ""#,
-        "notify_master",
     ] {
         let mut c = ctx(&host);
-        assert_eq!(notify_script(&mut c, &args(line), "notify"), None, "{line}");
+        assert_eq!(notify(&mut c, &args(line), "notify"), None, "{line}");
         assert_eq!(exit_code(&c), 0, "{line}: {}", messages(&c));
         assert_eq!(c.reader.diags.items.len(), 1, "{line}");
+    }
+    // Without a command word at all, keepalived exits (status 2).
+    for line in ["notify_master", "notify_master  "] {
+        let mut c = ctx(&host);
+        assert_eq!(
+            notify_script(&mut c, &args(line), "notify"),
+            Err(Missing),
+            "{line}"
+        );
     }
 }
 
@@ -203,9 +216,9 @@ fn script_args_without_user() {
 fn script_user_words() {
     let host = TestHost::new();
     let mut c = ctx(&host);
-    let s = notify_script(&mut c, &args("notify /bin/true nobody"), "n").unwrap();
+    let s = notify(&mut c, &args("notify /bin/true nobody"), "n").unwrap();
     assert_eq!((s.uid, s.gid), (NOBODY, NOBODY));
-    let s = notify_script(&mut c, &args("notify /bin/true nobody daemon"), "n").unwrap();
+    let s = notify(&mut c, &args("notify /bin/true nobody daemon"), "n").unwrap();
     assert_eq!((s.uid, s.gid), (NOBODY, DAEMON_GID));
     // Unknown users or groups, `user:group` and numeric ids drop the script,
     // which keepalived only logs.
@@ -216,7 +229,7 @@ fn script_user_words() {
         "notify /bin/true 0",
         r#"notify /bin/true """#,
     ] {
-        assert_eq!(notify_script(&mut c, &args(line), "n"), None, "{line}");
+        assert_eq!(notify(&mut c, &args(line), "n"), None, "{line}");
     }
     assert_eq!(exit_code(&c), 0, "{}", messages(&c));
     assert!(!c.scripts.default_set, "no default user needed");
@@ -252,11 +265,11 @@ fn script_security_without_a_default_user_is_an_error_once() {
     let mut c = ctx(&host);
     c.cfg.global.script_security = true;
     assert_eq!(
-        notify_script(&mut c, &args("notify_master /bin/true"), "notify"),
+        notify(&mut c, &args("notify_master /bin/true"), "notify"),
         None
     );
     assert_eq!(
-        notify_script(&mut c, &args("notify_backup /bin/true"), "notify"),
+        notify(&mut c, &args("notify_backup /bin/true"), "notify"),
         None
     );
     let errors: Vec<_> = c
@@ -270,7 +283,7 @@ fn script_security_without_a_default_user_is_an_error_once() {
     assert_eq!(errors[0].class, Some(Class::General));
     assert_eq!(exit_code(&c), 5);
     // A script with its own user is unaffected.
-    assert!(notify_script(&mut c, &args("notify_fault /bin/true root"), "notify").is_some());
+    assert!(notify(&mut c, &args("notify_fault /bin/true root"), "notify").is_some());
 }
 
 #[test]
@@ -284,10 +297,7 @@ fn a_failed_script_user_stays_failed() {
     let mut c = ctx(&host);
     assert!(set_default_user(&mut c, "root", None));
     assert!(!set_default_user(&mut c, "root", Some("nosuchgroup")));
-    assert_eq!(
-        notify_script(&mut c, &args("notify_master /bin/true"), "n"),
-        None
-    );
+    assert_eq!(notify(&mut c, &args("notify_master /bin/true"), "n"), None);
     // set_default_user itself reports nothing: global_defs' handler does.
     assert_eq!(exit_code(&c), 0);
 }
@@ -624,7 +634,7 @@ fn simulate(fx: &Fixture, case: &Case, mode: Mode) -> (i32, u32) {
     match mode {
         Mode::Notify | Mode::NotifySecure => {
             let line = format!("notify_master \"{cmd}\" {}", case.user);
-            let mut script = notify_script(&mut c, &args(&line), "notify");
+            let mut script = notify(&mut c, &args(&line), "notify");
             if script.is_some() {
                 result = check_notify_secure(&mut c, &mut script);
             }

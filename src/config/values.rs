@@ -24,10 +24,15 @@ fn err(message: String, value: Option<u64>) -> NumError {
 }
 
 /// C's `strtoul`/`strtoull`: returns (value, rest, overflowed). No digits
-/// gives 0 with the whole string as the rest.
+/// gives 0 with the whole string as the rest; a `-` sign negates the value
+/// modulo 2^64, like C.
 pub fn strtoul(s: &str, radix: u32) -> (u64, &str, bool) {
     let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let t = t.strip_prefix('+').unwrap_or(t);
+    let (negative, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
     let (radix, digits) = match radix {
         0 if (t.starts_with("0x") || t.starts_with("0X"))
             && t[2..].starts_with(|c: char| c.is_ascii_hexdigit()) =>
@@ -50,6 +55,7 @@ pub fn strtoul(s: &str, radix: u32) -> (u64, &str, bool) {
         return (0, s, false);
     }
     match u64::from_str_radix(&digits[..n], radix) {
+        Ok(v) if negative => (v.wrapping_neg(), &digits[n..], false),
         Ok(v) => (v, &digits[n..], false),
         Err(_) => (u64::MAX, &digits[n..], true),
     }
@@ -62,7 +68,8 @@ pub fn unsigned(text: &str, radix: u32, min: u32, max: u32) -> Result<u32, NumEr
     let in_range = (min as u64..=max as u64).contains(&v);
     let keep = in_range.then_some(v);
     if trimmed.starts_with('-') {
-        Err(err(format!("'{text}' is negative"), None))
+        // strtoul reads "-x" and "-0" as 0, which keepalived outside -t keeps.
+        Err(err(format!("'{text}' is negative"), keep))
     } else if !rest.is_empty() {
         Err(err(format!("'{text}' is not a number"), keep))
     } else if overflow || v > u32::MAX as u64 {
@@ -83,7 +90,7 @@ pub fn unsigned64(text: &str, min: u64, max: u64) -> Result<u64, NumError> {
     let (v, rest, overflow) = strtoul(trimmed, 10);
     let in_range = (min..=max).contains(&v);
     if trimmed.starts_with('-') {
-        Err(err(format!("'{text}' is negative"), None))
+        Err(err(format!("'{text}' is negative"), in_range.then_some(v)))
     } else if !rest.is_empty() {
         Err(err(
             format!("'{text}' is not a number"),
@@ -281,6 +288,15 @@ mod tests {
         let e = unsigned("100abc", 10, 1, 255).unwrap_err();
         assert_eq!(e.value, Some(100));
         assert!(unsigned("-1", 10, 0, 10).is_err());
+        assert_eq!(unsigned("-1", 10, 0, u32::MAX).unwrap_err().value, None);
+        // strtoul reads these as 0: an error, but 0 is what C stored.
+        for t in ["-x", "-0", " -"] {
+            let e = unsigned(t, 10, 0, 10).unwrap_err();
+            assert_eq!(e.value, Some(0), "{t}");
+        }
+        assert_eq!(unsigned("-x", 10, 1, 10).unwrap_err().value, None);
+        assert_eq!(strtoul("-1", 10), (u64::MAX, "", false));
+        assert_eq!(strtoul("-x", 10), (0, "-x", false));
         assert!(unsigned("256", 10, 1, 255).is_err());
         assert!(unsigned("99999999999", 10, 0, u32::MAX).is_err());
     }

@@ -185,7 +185,14 @@ fn instance_close(ctx: &mut Ctx) {
         model::DEFAULT_HOPLIMIT
     };
     let ttl = inst.ttl.unwrap_or(default_ttl);
-    if inst.max_hops > i16::from(ttl) {
+    // keepalived keeps max_hops in a byte: -1 ("no check") is 255 there, so
+    // it too is more than a ttl below 255 (and then becomes the ttl).
+    let hops = if inst.max_hops < 0 {
+        255
+    } else {
+        inst.max_hops
+    };
+    if hops > i16::from(ttl) {
         ctx.error_at(
             Class::General,
             pos,
@@ -197,7 +204,9 @@ fn instance_close(ctx: &mut Ctx) {
     }
     if let Some(b) = ctx.cfg.bfd.instances.get_mut(idx) {
         b.ttl = Some(ttl);
-        b.max_hops = b.max_hops.min(i16::from(ttl));
+        if hops > i16::from(ttl) {
+            b.max_hops = i16::from(ttl);
+        }
     }
 }
 

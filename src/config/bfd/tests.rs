@@ -122,6 +122,17 @@ fn instance_checks_at_the_end_of_the_block() {
         "max_hops",
     );
     assert_eq!(l.config.bfd.instances[0].max_hops, 10);
+    // -1 (no check) is 255 to keepalived: more than a ttl below 255.
+    let l = verdict(
+        "bfd_instance B {\n neighbor_ip 10.0.0.1\n ttl 250\n max_hops -1\n}\n",
+        5,
+        Class::General,
+        "max_hops",
+    );
+    assert_eq!(l.config.bfd.instances[0].max_hops, 250);
+    let l = parse("bfd_instance B {\n neighbor_ip 10.0.0.1\n max_hops -1\n}\n");
+    assert_eq!(l.exit_code(), 0);
+    assert_eq!(l.config.bfd.instances[0].max_hops, -1);
 }
 
 #[test]

@@ -1357,9 +1357,14 @@ pub(super) fn file_check(ctx: &mut Ctx, a: &Args) -> Res {
 
 pub(super) fn file_track_file(ctx: &mut Ctx, a: &Args) -> Res {
     let name = a.req(1)?.to_string();
-    // TODO(merge): keepalived only knows track_files that have a 'file'; this
-    // relies on the track part listing only those.
-    let known = ctx.cfg.vrrp.track.files.iter().any(|f| f.name == name);
+    // A track_file block without 'file' is dropped when it closes, so the
+    // list holds only complete ones (the path check is for safety).
+    let known = ctx
+        .cfg
+        .vrrp
+        .track
+        .file(&name)
+        .is_some_and(|f| f.path.is_some());
     if !known {
         ctx.error(
             Class::General,

@@ -152,7 +152,19 @@ pub(super) fn vsg_handler(ctx: &mut Ctx, a: &Args) -> Res {
         .filter(|(i, _)| *i != 1)
         .map(|(_, w)| w.clone())
         .collect();
-    let lines = ctx.value_block(&block_args);
+    let (lines, misplaced) = ctx.value_block_ex(&block_args);
+    if misplaced {
+        // keepalived names the block by a word it left out when it complains
+        // about the block's start, and exits (status 2).
+        ctx.error(
+            Class::General,
+            a,
+            a.len().min(2),
+            format!("virtual_server_group '{name}': '{{' must follow the group name"),
+        )
+        .help = Some("keepalived 2.2.7 stops reading the configuration here and exits".into());
+        return Err(Missing);
+    }
     let mut group = VirtualServerGroup {
         name: name.clone(),
         pos: a.pos(0),
@@ -962,9 +974,7 @@ fn once_script(
         );
         return Ok(None);
     }
-    // keepalived cannot name the script in its message without it.
-    a.req(1)?;
-    Ok(script::notify_script(ctx, a, kind))
+    script::notify_script(ctx, a, kind)
 }
 
 pub(super) fn quorum_up(ctx: &mut Ctx, a: &Args) -> Res {

@@ -94,8 +94,70 @@ fn virtual_server_defaults() {
     assert_eq!(v.quorum_up, None);
     assert_eq!(v.sorry_server, None);
     assert_eq!(v.virtualhost, None);
-    assert_eq!(v.smtp_alert, None);
+    // Without any smtp_alert setting a virtual server does not alert, but
+    // its real servers do (keepalived's inconsistent defaults).
+    assert_eq!(v.smtp_alert, Some(false));
+    assert_eq!(rs0(&l).smtp_alert, Some(true));
     assert_eq!(v.sched_flags, SchedFlags::default());
+}
+
+#[test]
+fn smtp_alert_defaults_come_from_global_defs() {
+    let with = |global: &str, vs: &str, rs: &str| {
+        let l = clean(&format!(
+            "global_defs {{
+{global}
+}}
+{}",
+            conf(vs, rs)
+        ));
+        (vs0(&l).smtp_alert, rs0(&l).smtp_alert)
+    };
+    assert_eq!(with("smtp_alert", "", ""), (Some(true), Some(true)));
+    assert_eq!(with("smtp_alert off", "", ""), (Some(false), Some(false)));
+    assert_eq!(with("smtp_alert_checker", "", ""), (Some(true), Some(true)));
+    // smtp_alert_checker wins over smtp_alert, and the servers' own setting
+    // over both.
+    assert_eq!(
+        with(
+            "smtp_alert
+smtp_alert_checker off",
+            "",
+            ""
+        ),
+        (Some(false), Some(false))
+    );
+    assert_eq!(
+        with("smtp_alert_checker off", " smtp_alert on", " smtp_alert on"),
+        (Some(true), Some(true))
+    );
+    // smtp_alert_vrrp is for VRRP only.
+    assert_eq!(with("smtp_alert_vrrp", "", ""), (Some(false), Some(true)));
+}
+
+#[test]
+fn global_fifo_scripts_are_checked_with_the_check_scripts() {
+    let vs = conf("", "");
+    // The checker process checks the global and the LVS FIFO scripts, and
+    // only when there are virtual servers.
+    for fifo in ["notify_fifo", "lvs_notify_fifo"] {
+        let global =
+            format!("global_defs {{\n {fifo} /tmp/kart-fifo\n {fifo}_script /bin/true\n}}\n");
+        verdict(
+            &format!("{global}{vs}"),
+            6,
+            Class::Security,
+            "check scripts",
+        );
+        assert_eq!(
+            load(&global).exit_code(),
+            0,
+            "{fifo} without virtual servers"
+        );
+    }
+    let global =
+        "global_defs {\n vrrp_notify_fifo /tmp/kart-fifo\n vrrp_notify_fifo_script /bin/true\n}\n";
+    assert_eq!(load(&format!("{global}{vs}")).exit_code(), 0);
 }
 
 #[test]
@@ -979,6 +1041,22 @@ fn file_and_bfd_checks() {
         Class::General,
         "track_file",
     );
+    // A track_file defined before is found; one without 'file' is dropped.
+    let tf = "track_file tf1 {\n file /tmp/kart-track\n}\ntrack_file tf2 {\n}\n";
+    let l = load(&format!(
+        "{tf}{}",
+        conf("", " FILE_CHECK {\n  track_file tf1\n }")
+    ));
+    match &ck0(&l).kind {
+        CheckerKind::File(f) => assert_eq!(f.track_file, "tf1"),
+        k => panic!("{k:?}"),
+    }
+    verdict(
+        &format!("{tf}{}", conf("", " FILE_CHECK {\n  track_file tf2\n }")),
+        5,
+        Class::General,
+        "track_file 'tf2' is not defined",
+    );
     verdict(
         &conf("", " FILE_CHECK {\n  weight\n }"),
         5,
@@ -1046,6 +1124,22 @@ fn virtual_server_group_entries() {
     };
     assert_eq!(*last, ip("2001:db8::ff"));
     assert_eq!(vs0(&l).address, VsAddress::Group("G".into()));
+}
+
+#[test]
+fn virtual_server_group_must_open_right_after_its_name() {
+    // keepalived 2.2.7 exits (status 2) when the '{' is not next, or when
+    // there is anything between the name and the '{'.
+    for text in [
+        "virtual_server_group G\n 10.0.0.1 80\n}\n",
+        "virtual_server_group G extra {\n 10.0.0.1 80\n}\n",
+    ] {
+        assert_eq!(load(text).exit_code(), 2, "{text}");
+    }
+    // A '{' on the next line is fine.
+    let l = load("virtual_server_group G\n{\n 10.0.0.1 80\n}\n");
+    assert_eq!(l.exit_code(), 0, "{}", report(&l));
+    assert_eq!(l.config.check.groups.len(), 1);
 }
 
 #[test]

@@ -158,8 +158,10 @@ fn check_servers(ctx: &mut Ctx, vss: &mut Vec<VirtualServer>) {
             .help = Some("add 'lvs_sched wlc' (or another scheduler) to the virtual server".into());
             v.scheduler = Some(Scheduler::Wlc);
         }
-        // TODO(merge): smtp_alert defaults to the global smtp_alert_checker,
-        // else smtp_alert, else off; None stands for that until then.
+        if v.smtp_alert.is_none() {
+            let g = &ctx.cfg.global;
+            v.smtp_alert = Some(g.smtp_alert_checker.or(g.smtp_alert).unwrap_or(false));
+        }
 
         check_real_servers(ctx, v, &name);
         check_sorry_server(ctx, v, &name);
@@ -215,8 +217,11 @@ fn check_real_servers(ctx: &mut Ctx, v: &mut VirtualServer, name: &str) {
             r.delay_before_retry = v.delay_before_retry;
         }
         r.weight.get_or_insert(v.weight);
-        // TODO(merge): smtp_alert defaults to the global smtp_alert_checker,
-        // else smtp_alert, else on; None stands for that until then.
+        if r.smtp_alert.is_none() {
+            // Unlike everywhere else, a real server alerts by default.
+            let g = &ctx.cfg.global;
+            r.smtp_alert = Some(g.smtp_alert_checker.or(g.smtp_alert).unwrap_or(true));
+        }
 
         if let Some(s) = v.sorry_server.as_mut() {
             if s.ip == r.ip && s.port == r.port {
@@ -460,9 +465,9 @@ fn check_scripts(ctx: &mut Ctx) {
     }
     ctx.cfg.check.virtual_servers = vss;
 
-    // TODO(merge): keepalived's checker process also checks the global
-    // notify_fifo and lvs_notify_fifo scripts here (script_flags |=
-    // check_notify_secure(...)), and adds the FIFO name to their arguments.
+    // The checker process checks its own copy of the global FIFO scripts;
+    // the VRRP process checks them again, which changes nothing here.
+    script_flags |= crate::config::global::check_checker_fifo_scripts(ctx);
 
     script::report_security(ctx, script_flags, "check scripts");
 }

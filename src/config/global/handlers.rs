@@ -442,7 +442,7 @@ fn startup_shutdown_script(ctx: &mut Ctx, a: &Args, startup: bool) -> Res {
         general(ctx, a, 0, format!("{kind}_script needs a command: ignored"));
         return Ok(());
     }
-    match script::notify_script(ctx, a, kind) {
+    match script::notify_script(ctx, a, kind)? {
         Some(s) => {
             if startup {
                 g(ctx).startup_script = Some(s);
@@ -624,7 +624,7 @@ fn notify_fifo_script(ctx: &mut Ctx, a: &Args, kind: &str) -> Res {
     }
     let what = format!("{kind}notify_fifo");
     // keepalived only logs a script it cannot use here.
-    let s = script::notify_script(ctx, a, &what);
+    let s = script::notify_script(ctx, a, &what)?;
     fifo_field(g(ctx), kind).script = s;
     Ok(())
 }

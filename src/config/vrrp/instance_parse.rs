@@ -1282,7 +1282,7 @@ fn notify_kw(ctx: &mut Ctx, a: &Args, slot: Slot) -> Res {
         );
         return Ok(());
     }
-    let s = script::notify_script(ctx, a, "notify");
+    let s = script::notify_script(ctx, a, "notify")?;
     set(ctx, |v| *slot(&mut v.notify) = s);
     Ok(())
 }
@@ -1322,7 +1322,7 @@ fn notify_deleted(ctx: &mut Ctx, a: &Args) -> Res {
         return Ok(());
     }
     if a.len() > 1 {
-        let s = script::notify_script(ctx, a, "notify");
+        let s = script::notify_script(ctx, a, "notify")?;
         set(ctx, |v| v.notify.deleted = s);
     }
     set(ctx, |v| v.notify_deleted = true);

@@ -27,41 +27,14 @@ pub mod track_sync;
 
 use super::diag::Class;
 use super::global::{self, model::Global};
-use super::host::Host;
 use super::parser::Ctx;
-use super::preproc::Reader;
 use super::script;
-use super::tables;
 
-/// The global settings as keepalived's VRRP process knows them while it
-/// reads the configuration: everything global_defs sets, wherever it is in
-/// the file (the parent process read it all before). Read by a silent pass
-/// over the configuration with the same options; `None` when the file
-/// cannot be opened.
-pub fn read_global_view(
-    file: &str,
-    config_id: &str,
-    include_check: u8,
-    host: &dyn Host,
-    lenient: bool,
-) -> Option<Box<Global>> {
-    let mut reader = Reader::new(config_id, include_check);
-    if !reader.open_main(file) {
-        return None;
-    }
-    let mut ctx = Ctx::new(reader, host, lenient);
-    ctx.process(tables::root(), false, 0);
-    Some(Box::new(ctx.cfg.global))
-}
-
-/// The global settings the VRRP keywords see while they are read (see
-/// [`read_global_view`]).
+/// The global settings the VRRP keywords see while they are read: all of
+/// global_defs, as in keepalived's VRRP process (its parent read them all
+/// first; `load` models that with a parent pass).
 pub fn global_view<'a>(ctx: &'a Ctx) -> &'a Global {
-    ctx.cfg
-        .vrrp
-        .global_view
-        .as_deref()
-        .unwrap_or(&ctx.cfg.global)
+    &ctx.cfg.global
 }
 
 /// keepalived's VRRP process checks, in its order (vrrp_daemon.c

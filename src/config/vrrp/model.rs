@@ -14,9 +14,4 @@ pub struct Vrrp {
     /// An interface named in the VRRP configuration does not exist: keepalived's
     /// VRRP process refuses to start (and skips its remaining checks).
     pub non_existent_interface: bool,
-    /// The global settings the VRRP process reads the configuration with:
-    /// keepalived's parent reads the whole file before the VRRP process
-    /// starts, so all of global_defs is known, wherever it is written (see
-    /// `vrrp::read_global_view`). `None`: the settings read so far.
-    pub global_view: Option<Box<crate::config::global::model::Global>>,
 }

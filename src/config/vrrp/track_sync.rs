@@ -261,7 +261,7 @@ fn notify_kw(ctx: &mut Ctx, a: &Args, slot: fn(&mut SyncGroup) -> &mut Option<Sc
         );
         return Ok(());
     }
-    let s = script::notify_script(ctx, a, "notify");
+    let s = script::notify_script(ctx, a, "notify")?;
     if let Some(g) = cur(ctx) {
         *slot(g) = s;
     }
