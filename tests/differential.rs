@@ -51,6 +51,11 @@ use std::time::Instant;
 /// Cases on which we deliberately give another exit code than keepalived
 /// 2.2.7 because its verdict is a bug: (case name, reason).
 const DELIBERATE_DIFFERENCES: &[(&str, &str)] = &[
+    // VRRP side
+    (
+        "kw.top level.vrrp_instance.missing-value",
+        "2.2.7 crashes (SIGSEGV) on a vrrp_instance without a name; we report the missing name and skip the block (exit 5)",
+    ),
     // checker/language side
     (
         "feat.include.missing_main_file",
