@@ -8,7 +8,16 @@ use std::io::Write;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let prog = args.first().cloned().unwrap_or_else(|| "keepalived".into());
-    let command = match cli::parse(&args[1..]) {
+    // Installed as `genhash` too (a link): act as `keepalived --genhash`.
+    let called_as_genhash = std::path::Path::new(&prog)
+        .file_name()
+        .is_some_and(|n| n == "genhash");
+    let parsed = if called_as_genhash {
+        Ok(Command::Genhash(args[1..].to_vec()))
+    } else {
+        cli::parse(&args[1..])
+    };
+    let command = match parsed {
         Ok(c) => c,
         Err(e) => {
             eprint!("{}", e.stderr);
@@ -76,9 +85,76 @@ fn run(opts: &Options) -> i32 {
         write_report(log.as_deref(), &report);
         return loaded.exit_code();
     }
-    eprint!("{report}");
-    eprintln!("keepalived-rs: the daemon is not implemented yet; use -t to check a configuration");
-    1
+    daemon(opts, loaded, &report)
+}
+
+/// Run as the daemon: log the configuration's problems, refuse what
+/// keepalived would refuse, then run the VRRP instances until stopped.
+fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
+    use keepalived_rs::daemon;
+    daemon::log::init(&daemon::log::Settings {
+        syslog_facility: (!opts.no_syslog).then(|| opts.log_facility.unwrap_or(libc::LOG_DAEMON)),
+        console: opts.log_console,
+        file: opts.log_file.clone(),
+        detail: opts.log_detail,
+    });
+    log::info!("Starting keepalived-rs {}", env!("CARGO_PKG_VERSION"));
+    for line in report.lines() {
+        log::info!("{line}");
+    }
+    if loaded.diags.aborts.missing_parameter {
+        log::error!("Stopping: the configuration lacks a required parameter");
+        return 2;
+    }
+    let specs = match daemon::spec::vrrp_specs(&loaded.config) {
+        Ok(s) => s,
+        Err(e) => {
+            log::error!(target: "vrrp", "Stopping: {e}");
+            return 2;
+        }
+    };
+    if specs.is_empty() {
+        log::error!("Nothing to run: keepalived-rs runs vrrp_instance blocks only (IPVS checkers are not implemented yet)");
+        return 6;
+    }
+    if !opts.dont_fork {
+        if let Err(e) = keepalived_rs::sys::process::daemonize() {
+            log::error!("Cannot go to the background: {e}");
+            return 1;
+        }
+    }
+    let pid_path = opts.pid_file.clone().unwrap_or_else(|| "/run/keepalived.pid".into());
+    let vrrp_pid_path = opts.vrrp_pid_file.clone().unwrap_or_else(|| "/run/vrrp.pid".into());
+    let _pid = match keepalived_rs::sys::process::PidFile::create(std::path::Path::new(&pid_path)) {
+        Ok(p) => p,
+        Err(e) => {
+            log::error!("{e}: is keepalived already running?");
+            return 1;
+        }
+    };
+    let _vrrp_pid = keepalived_rs::sys::process::PidFile::create(std::path::Path::new(&vrrp_pid_path)).ok();
+    let mut rt = match daemon::vrrp::Runtime::new(specs) {
+        Ok(rt) => rt,
+        Err(e) => {
+            log::error!(target: "vrrp", "Cannot start VRRP: {e}");
+            return 1;
+        }
+    };
+    rt.keep_addresses_on_exit = opts.dont_release_vrrp;
+    let notifier = keepalived_rs::sys::sd_notify::Notifier::from_env();
+    let _ = notifier.notify("READY=1");
+    let result = daemon::run_vrrp(rt, &notifier);
+    let _ = notifier.notify("STOPPING=1");
+    match result {
+        Ok(_) => {
+            log::info!("Stopped");
+            0
+        }
+        Err(e) => {
+            log::error!("Event loop failed: {e}");
+            1
+        }
+    }
 }
 
 fn write_report(log_file: Option<&str>, report: &str) {

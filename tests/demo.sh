@@ -69,16 +69,27 @@ conf b 100 > "$dir/b.conf"
 start() { # node ns
 	ip netns exec "$2" "$BIN" -n -l -f "$dir/$1.conf" -p "$dir/$1.pid" -r "$dir/$1.vrrp.pid" \
 		> "$dir/$1.log" 2>&1 &
+	disown
 	echo $! > "$dir/$1.pid"
 }
+# Which node carries the VIP (a crashed node's address stays on its
+# interface: the kernel keeps it, so B is looked at first).
 holder() {
-	for n in a b; do
+	for n in b a; do
 		ns=$A; [ $n = b ] && ns=$B
 		if ip -n "$ns" -br addr show dev eth0 | grep -q "$VIP"; then echo "node ${n^^}"; return; fi
 	done
 	echo "nobody"
 }
-ping_vip() { ip netns exec "$C" ping -c 1 -W 1 "$VIP" >/dev/null 2>&1 && echo "client reaches $VIP" || echo "client cannot reach $VIP"; }
+# Reachability without ping: a TCP connection to a closed port is refused
+# at once by whoever holds the VIP; nobody answering means a timeout.
+ping_vip() {
+	out=$(ip netns exec "$C" timeout 2 bash -c "exec 3<>/dev/tcp/$VIP/9" 2>&1)
+	case "$out" in
+	*refused*) echo "client reaches $VIP (its TCP connection is answered)" ;;
+	*) echo "client cannot reach $VIP" ;;
+	esac
+}
 arp_of_vip() { ip -n "$C" neigh show "$VIP" | awk '{print $5}'; }
 mac_of() { ip -n "$1" -br link show dev eth0 | awk '{print $3}'; }
 
@@ -101,9 +112,11 @@ sleep 0.5; ping_vip
 echo "client ARP entry for the VIP: $(arp_of_vip)  (gratuitous ARP from B)"
 
 say "Restarting node A: it has the higher priority and preempts"
+ip -n "$A" addr del "$VIP/24" dev eth0 2>/dev/null   # what a reboot would clear
 start a "$A"
 sleep 5
 echo "VIP $VIP is on: $(holder)"; ping_vip
+echo "client ARP entry for the VIP: $(arp_of_vip)"
 
 say "Stopping node A with SIGTERM (it sends priority 0: B takes over at once)"
 t0=$(date +%s%N)

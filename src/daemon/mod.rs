@@ -29,7 +29,10 @@ fn now() -> Time {
 }
 
 /// Run the VRRP instances until a stop signal.
-pub fn run_vrrp(mut rt: vrrp::Runtime) -> io::Result<Exit> {
+pub fn run_vrrp(
+    mut rt: vrrp::Runtime,
+    notifier: &crate::sys::sd_notify::Notifier,
+) -> io::Result<Exit> {
     let signals = SignalPipe::new(&[
         libc::SIGTERM,
         libc::SIGINT,
@@ -73,7 +76,9 @@ pub fn run_vrrp(mut rt: vrrp::Runtime) -> io::Result<Exit> {
                                 return Ok(Exit::Stopped);
                             }
                             libc::SIGHUP => {
+                                let _ = notifier.notify("RELOADING=1");
                                 ::log::info!("Reloading is not implemented yet - ignoring SIGHUP");
+                                let _ = notifier.notify("READY=1");
                             }
                             _ => {}
                         }
