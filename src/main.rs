@@ -123,8 +123,14 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
             return 1;
         }
     }
-    let pid_path = opts.pid_file.clone().unwrap_or_else(|| "/run/keepalived.pid".into());
-    let vrrp_pid_path = opts.vrrp_pid_file.clone().unwrap_or_else(|| "/run/vrrp.pid".into());
+    let pid_path = opts
+        .pid_file
+        .clone()
+        .unwrap_or_else(|| "/run/keepalived.pid".into());
+    let vrrp_pid_path = opts
+        .vrrp_pid_file
+        .clone()
+        .unwrap_or_else(|| "/run/vrrp.pid".into());
     let _pid = match keepalived_rs::sys::process::PidFile::create(std::path::Path::new(&pid_path)) {
         Ok(p) => p,
         Err(e) => {
@@ -132,7 +138,8 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
             return 1;
         }
     };
-    let _vrrp_pid = keepalived_rs::sys::process::PidFile::create(std::path::Path::new(&vrrp_pid_path)).ok();
+    let _vrrp_pid =
+        keepalived_rs::sys::process::PidFile::create(std::path::Path::new(&vrrp_pid_path)).ok();
     let mut rt = match daemon::vrrp::Runtime::new(specs) {
         Ok(rt) => rt,
         Err(e) => {
