@@ -63,3 +63,98 @@ pub trait Host {
     /// A small system file (e.g. /etc/iproute2/rt_tables), if readable.
     fn read_to_string(&self, path: &Path) -> Option<String>;
 }
+
+/// Remembers the answers about interfaces, users and system files for the
+/// duration of one configuration load: a large configuration asks the same
+/// questions thousands of times, and each is a system call.
+pub struct Cached<'a> {
+    inner: &'a dyn Host,
+    hostname: std::cell::OnceCell<String>,
+    exists: std::cell::RefCell<std::collections::HashMap<String, bool>>,
+    addrs: std::cell::RefCell<std::collections::HashMap<String, Vec<(IpAddr, u8)>>>,
+    users: std::cell::RefCell<std::collections::HashMap<String, Option<User>>>,
+    groups: std::cell::RefCell<std::collections::HashMap<String, Option<u32>>>,
+    files: std::cell::RefCell<std::collections::HashMap<PathBuf, Option<String>>>,
+    names: std::cell::RefCell<std::collections::HashMap<String, Vec<IpAddr>>>,
+}
+
+impl<'a> Cached<'a> {
+    pub fn new(inner: &'a dyn Host) -> Cached<'a> {
+        Cached {
+            inner,
+            hostname: Default::default(),
+            exists: Default::default(),
+            addrs: Default::default(),
+            users: Default::default(),
+            groups: Default::default(),
+            files: Default::default(),
+            names: Default::default(),
+        }
+    }
+}
+
+fn memo<K, V: Clone>(
+    cell: &std::cell::RefCell<std::collections::HashMap<K, V>>,
+    key: &K,
+    f: impl FnOnce() -> V,
+) -> V
+where
+    K: std::hash::Hash + Eq + Clone,
+{
+    if let Some(v) = cell.borrow().get(key) {
+        return v.clone();
+    }
+    let v = f();
+    cell.borrow_mut().insert(key.clone(), v.clone());
+    v
+}
+
+impl Host for Cached<'_> {
+    fn short_hostname(&self) -> String {
+        self.hostname
+            .get_or_init(|| self.inner.short_hostname())
+            .clone()
+    }
+    fn interface_exists(&self, name: &str) -> bool {
+        memo(&self.exists, &name.to_string(), || {
+            self.inner.interface_exists(name)
+        })
+    }
+    fn interface_addresses(&self, name: &str) -> Vec<(IpAddr, u8)> {
+        memo(&self.addrs, &name.to_string(), || {
+            self.inner.interface_addresses(name)
+        })
+    }
+    fn user(&self, name: &str) -> Option<User> {
+        memo(&self.users, &name.to_string(), || self.inner.user(name))
+    }
+    fn group(&self, name: &str) -> Option<u32> {
+        memo(&self.groups, &name.to_string(), || self.inner.group(name))
+    }
+    fn euid(&self) -> u32 {
+        self.inner.euid()
+    }
+    fn egid(&self) -> u32 {
+        self.inner.egid()
+    }
+    fn stat(&self, path: &Path) -> Option<FileStat> {
+        self.inner.stat(path)
+    }
+    fn lstat(&self, path: &Path) -> Option<FileStat> {
+        self.inner.lstat(path)
+    }
+    fn realpath(&self, path: &Path) -> Option<PathBuf> {
+        self.inner.realpath(path)
+    }
+    fn search_path(&self) -> String {
+        self.inner.search_path()
+    }
+    fn resolve(&self, name: &str) -> Vec<IpAddr> {
+        memo(&self.names, &name.to_string(), || self.inner.resolve(name))
+    }
+    fn read_to_string(&self, path: &Path) -> Option<String> {
+        memo(&self.files, &path.to_path_buf(), || {
+            self.inner.read_to_string(path)
+        })
+    }
+}

@@ -23,6 +23,14 @@ pub struct Decommented {
 /// Remove comments and comment escapes the way keepalived does.
 pub fn decomment(line: &str) -> Decommented {
     let lead = line.chars().take_while(|c| *c == ' ' || *c == '\t').count();
+    if !line.contains(['#', '!', '"', '\\']) {
+        // Nothing for the grammar to do: the common line is only trimmed.
+        return Decommented {
+            text: line.trim_matches([' ', '\t']).to_string(),
+            lead,
+            unterminated_quote: false,
+        };
+    }
     let mut text = String::with_capacity(line.len());
     let mut continued = false;
     let mut unterminated_quote = false;

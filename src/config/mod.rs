@@ -56,6 +56,8 @@ impl Loaded {
 
 /// Read and check a configuration.
 pub fn load(opts: &LoadOptions, host: &dyn Host) -> Loaded {
+    let cached = host::Cached::new(host);
+    let host: &dyn Host = &cached;
     let config_id = opts
         .config_id
         .clone()

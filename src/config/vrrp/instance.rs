@@ -21,12 +21,54 @@ use std::time::Duration;
 #[derive(Debug, Default, Clone)]
 pub struct Instances {
     pub list: Vec<Instance>,
+    /// Index of the first instance of each name, kept by [`Instances::push`].
+    by_name: HashMap<String, usize>,
+    /// How many entries of `list` the index covers.
+    indexed: usize,
 }
 
 impl Instances {
+    /// Add an instance (the first of a name is the one names resolve to).
+    pub fn push(&mut self, v: Instance) {
+        if self.indexed == self.list.len() {
+            self.by_name
+                .entry(v.name.clone())
+                .or_insert(self.list.len());
+            self.indexed += 1;
+        }
+        self.list.push(v);
+    }
+
     /// The instance called `name`.
     pub fn get(&self, name: &str) -> Option<&Instance> {
+        if self.indexed == self.list.len() {
+            return self.by_name.get(name).and_then(|&i| self.list.get(i));
+        }
+        // Instances were added to `list` directly (tests).
         self.list.iter().find(|i| i.name == name)
+    }
+
+    /// Pairs (i, j), i < j, of instances with the same VRID and family, in
+    /// order: what the VRID conflict checks compare, without looking at
+    /// every pair of a large configuration.
+    pub fn same_vrid_pairs(&self) -> Vec<(usize, usize)> {
+        let mut groups: HashMap<(Option<u8>, Family), Vec<usize>> = HashMap::new();
+        for (i, v) in self.list.iter().enumerate() {
+            groups
+                .entry((v.vrid.map(|x| x.get()), v.family()))
+                .or_default()
+                .push(i);
+        }
+        let mut pairs: Vec<(usize, usize)> = groups
+            .values()
+            .flat_map(|g| {
+                g.iter()
+                    .enumerate()
+                    .flat_map(move |(k, &i)| g[k + 1..].iter().map(move |&j| (i, j)))
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs
     }
 }
 

@@ -909,9 +909,8 @@ fn local_address(ctx: &Ctx, v: &Instance) -> Option<IpAddr> {
 /// with the same local address and a common peer).
 pub fn check_vrid_conflicts(ctx: &mut Ctx) -> bool {
     let mut had_error = false;
-    let n = ctx.cfg.vrrp.instances.list.len();
-    for i in 0..n {
-        for j in i + 1..n {
+    for (i, j) in ctx.cfg.vrrp.instances.same_vrid_pairs() {
+        {
             let list = &ctx.cfg.vrrp.instances.list;
             let (a, b) = (&list[i], &list[j]);
             if a.family() != b.family() || a.vrid != b.vrid || a.unicast != b.unicast {

@@ -280,29 +280,29 @@ fn same_virtual_router(ctx: &Ctx, a: &Instance, b: &Instance) -> bool {
 /// The same VRID twice on one interface and family, where keepalived's own
 /// check did not run (or could not: the interface does not exist yet).
 fn duplicate_vrids(ctx: &mut Ctx, checked: bool) {
-    let list = ctx.cfg.vrrp.instances.list.clone();
-    for (i, a) in list.iter().enumerate() {
-        for b in &list[i + 1..] {
-            if !same_virtual_router(ctx, a, b) {
-                continue;
-            }
+    for (i, j) in ctx.cfg.vrrp.instances.same_vrid_pairs() {
+        let found = {
+            let list = &ctx.cfg.vrrp.instances.list;
+            let (a, b) = (&list[i], &list[j]);
             let exists = a
                 .interface
                 .as_deref()
                 .is_some_and(|x| ctx.host.interface_exists(x));
-            if checked && (exists || a.unicast) {
-                continue;
-            }
-            let vrid = a.vrid.map_or(0, Vrid::get);
-            let d = ctx.lint_at(
-                Some(b.pos_of("virtual_router_id")),
-                format!(
-                    "({}) and ({}) both use VRID {vrid} for {} on the same link",
-                    a.name,
-                    b.name,
-                    a.family().name()
-                ),
-            );
+            (same_virtual_router(ctx, a, b) && !(checked && (exists || a.unicast))).then(|| {
+                (
+                    b.pos_of("virtual_router_id"),
+                    format!(
+                        "({}) and ({}) both use VRID {} for {} on the same link",
+                        a.name,
+                        b.name,
+                        a.vrid.map_or(0, Vrid::get),
+                        a.family().name()
+                    ),
+                )
+            })
+        };
+        if let Some((pos, msg)) = found {
+            let d = ctx.lint_at(Some(pos), msg);
             d.help = Some("every virtual router on a link needs its own virtual_router_id; keepalived refuses this once it checks".into());
         }
     }

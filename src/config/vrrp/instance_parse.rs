@@ -207,7 +207,7 @@ fn vrrp_instance(ctx: &mut Ctx, a: &Args) -> Res {
         pos: a.pos(1),
         ..Instance::default()
     };
-    ctx.cfg.vrrp.instances.list.push(v);
+    ctx.cfg.vrrp.instances.push(v);
     Ok(())
 }
 
