@@ -6,16 +6,37 @@ set -eu
 ours=${KEEPALIVED_RS:-target/release/keepalived}
 theirs=${KEEPALIVED:-/usr/sbin/keepalived}
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+ns=""
+cleanup() {
+	rm -rf "$dir"
+	[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+	[ -n "$ns" ] && ip netns del "$ns-peer" 2>/dev/null
+	true
+}
+trap cleanup EXIT
+# As root, run both in a namespace with an eth0, so that the instances are
+# valid (keepalived refuses VRRP on lo); otherwise use lo.
+ifname=lo
+run=""
+if [ "$(id -u)" = 0 ] && ip netns add "kabench-$$" 2>/dev/null; then
+	ns=kabench-$$
+	ip netns add "$ns-peer"
+	ip -n "$ns" link add eth0 type veth peer name p0 netns "$ns-peer"
+	ip -n "$ns" addr add 10.200.0.1/16 dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns-peer" link set p0 up
+	ifname=eth0
+	run="ip netns exec $ns"
+fi
 cat > "$dir/big.conf" <<'CONF'
 $INST= \
 vrrp_instance VI_${h}_${v} { \
   state BACKUP \
-  interface lo \
+  interface IFNAME \
   virtual_router_id ${v} \
   priority 100 \
   advert_int 1 \
-  unicast_src_ip 127.0.0.1 \
+  unicast_src_ip 10.200.0.1 \
   unicast_peer { \
     10.${h}.${v}.2 \
   } \
@@ -26,12 +47,13 @@ vrrp_instance VI_${h}_${v} { \
 
 ~SEQ(h, 0, 39) ~SEQ(v, 1, 250) $INST
 CONF
+sed -i "s/IFNAME/$ifname/" "$dir/big.conf"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 best_of_3() {
 	best=""
 	for _ in 1 2 3; do
 		t0=$(now_ms)
-		"$@" -t -f "$dir/big.conf" >/dev/null 2>&1 || true
+		$run "$@" -t -f "$dir/big.conf" >/dev/null 2>&1 || true
 		t=$(( $(now_ms) - t0 ))
 		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
 	done
