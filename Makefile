@@ -7,7 +7,7 @@ SYSCONFDIR    ?= /etc
 CARGO         ?= cargo
 TARGET_DIR    ?= target
 
-.PHONY: all build test unit-test lint demo bench static install uninstall clean
+.PHONY: all build test unit-test lint demo bench static install install-files uninstall clean
 
 all: build
 
@@ -47,11 +47,15 @@ INSTALLED      = $(DESTDIR)$(SBINDIR)/keepalived $(DESTDIR)$(BINDIR)/genhash \
 # Installs the daemon, genhash (a link: keepalived acts as genhash when
 # called by that name), the man pages, the systemd unit and the samples.
 # An existing keepalived.conf and /etc/default/keepalived are never touched.
-install: build
+install: build install-files
+
+# The files only (KEEPALIVED_BIN says which binary), for tests and packagers.
+KEEPALIVED_BIN ?= $(TARGET_DIR)/release/keepalived
+install-files:
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(CONFDIR)/samples $(DESTDIR)$(SYSCONFDIR)/default
-	install -m 0755 $(TARGET_DIR)/release/keepalived $(DESTDIR)$(SBINDIR)/keepalived
+	install -m 0755 $(KEEPALIVED_BIN) $(DESTDIR)$(SBINDIR)/keepalived
 	ln -sf $(SBINDIR)/keepalived $(DESTDIR)$(BINDIR)/genhash
 	install -m 0644 man/keepalived.8 $(DESTDIR)$(MANDIR)/man8/keepalived.8
 	install -m 0644 man/keepalived.conf.5 $(DESTDIR)$(MANDIR)/man5/keepalived.conf.5
