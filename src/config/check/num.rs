@@ -6,30 +6,7 @@
 //! when testing. `Ctx::timer`/`Ctx::decimal` follow the integer rule, so
 //! the checker and BFD keywords read their decimals here.
 
-use crate::config::diag::Class;
 use crate::config::parser::{Args, Ctx, Missing};
-use crate::config::values::{self, NumError};
-
-fn accept(
-    ctx: &mut Ctx,
-    a: &Args,
-    i: usize,
-    r: Result<u64, NumError>,
-    ignore_error: bool,
-) -> Option<u64> {
-    match r {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let kw = a.keyword().to_string();
-            ctx.error(Class::InvalidNumber, a, i, format!("{kw}: {}", e.message));
-            if e.accepted || ignore_error {
-                e.value
-            } else {
-                None
-            }
-        }
-    }
-}
 
 /// keepalived's `read_timer`: seconds with up to 6 decimals, in µs; a
 /// `max_us` of 0 means no limit.
@@ -41,8 +18,7 @@ pub fn timer(
     max_us: u64,
     ignore_error: bool,
 ) -> Result<Option<u64>, Missing> {
-    let r = values::timer(a.req(i)?, min_us, max_us);
-    Ok(accept(ctx, a, i, r, ignore_error))
+    ctx.timer(a, i, min_us, max_us, ignore_error)
 }
 
 /// keepalived's `read_decimal_unsigned_strvec`.
@@ -55,6 +31,5 @@ pub fn decimal(
     places: u32,
     ignore_error: bool,
 ) -> Result<Option<u64>, Missing> {
-    let r = values::decimal(a.req(i)?, min, max, places);
-    Ok(accept(ctx, a, i, r, ignore_error))
+    ctx.decimal(a, i, min, max, places, ignore_error)
 }

@@ -54,19 +54,7 @@ fn decimal(
     max: u64,
     ignore_error: bool,
 ) -> Result<Option<u64>, Missing> {
-    let text = a.req(i)?;
-    match values::decimal(text, min, max, 6) {
-        Ok(v) => Ok(Some(v)),
-        Err(e) => {
-            let kw = a.keyword().to_string();
-            ctx.error(Class::InvalidNumber, a, i, format!("{kw}: {}", e.message));
-            Ok(if e.accepted || (ignore_error && e.value.is_some()) {
-                e.value
-            } else {
-                None
-            })
-        }
-    }
+    ctx.decimal(a, i, min, max, 6, ignore_error)
 }
 
 /// keepalived's `inet_stosockaddr` without port: the family is IPv6 when the

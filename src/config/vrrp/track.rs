@@ -26,7 +26,6 @@ use super::instance::Instance;
 use crate::config::diag::Class;
 use crate::config::parser::{Args, Ctx, Keyword, Missing};
 use crate::config::script::{self, flags, Script};
-use crate::config::values;
 
 pub use super::track_file::{TrackFile, TrackFileInit};
 pub use super::track_misc::{
@@ -187,13 +186,7 @@ pub fn decimal_tolerant(
     max: u64,
     places: u32,
 ) -> Result<Option<u64>, Missing> {
-    if let Some(v) = ctx.decimal(a, i, min, max, places, true)? {
-        return Ok(Some(v));
-    }
-    Ok(values::decimal(a.req(i)?, min, max, places)
-        .err()
-        .and_then(|e| e.value)
-        .filter(|v| (min..=max).contains(v)))
+    ctx.decimal(a, i, min, max, places, true)
 }
 
 /// Whether a notify keyword's line has anything after the keyword.
