@@ -696,13 +696,19 @@ impl Ctx<'_> {
 /// The keyword of `table` closest to `word`, if it is close enough to be a
 /// likely typo.
 pub fn suggest(word: &str, table: &[Keyword]) -> Option<&'static str> {
+    closest(word, table.iter().map(|k| k.name))
+}
+
+/// The candidate closest to `word` by edit distance, if close enough to be
+/// a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 4);
-    table
-        .iter()
-        .map(|k| (edit_distance(word, k.name), k.name))
+    candidates
+        .into_iter()
+        .map(|k| (edit_distance(word, k), k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n)
+        .map(|(_, k)| k)
 }
 
 /// Damerau-Levenshtein distance (with adjacent transpositions).

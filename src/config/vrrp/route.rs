@@ -930,13 +930,7 @@ const ROUTE_OPTIONS: &[&str] = &[
 
 /// The option closest to a mistyped word, if close enough.
 fn suggest(word: &str) -> Option<&'static str> {
-    let limit = (word.chars().count() / 3).clamp(1, 4);
-    ROUTE_OPTIONS
-        .iter()
-        .map(|k| (crate::config::parser::edit_distance(word, k), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    crate::config::parser::closest(word, ROUTE_OPTIONS.iter().copied())
 }
 
 /// Whether an interface is a VRF device (its uevent says DEVTYPE=vrf).

@@ -684,13 +684,7 @@ const RULE_OPTIONS: &[&str] = &[
 ];
 
 fn suggest(word: &str) -> Option<&'static str> {
-    let limit = (word.chars().count() / 3).clamp(1, 4);
-    RULE_OPTIONS
-        .iter()
-        .map(|k| (crate::config::parser::edit_distance(word, k), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    crate::config::parser::closest(word, RULE_OPTIONS.iter().copied())
 }
 
 #[cfg(test)]
