@@ -654,8 +654,14 @@ impl<'h> Ctx<'h> {
         let word = args.keyword().to_string();
         let block = self.path.last().copied();
         let place = block.map_or("at the top level".to_string(), |b| format!("in '{b}'"));
-        let help = suggest(&word, table)
-            .map(|s| format!("did you mean '{s}'?"))
+        // Old names people still write, and what this block calls them.
+        const RENAMED: &[(&str, &str)] = &[("nb_get_retry", "retry")];
+        let renamed = RENAMED
+            .iter()
+            .find(|(old, new)| *old == word && table.iter().any(|k| k.name == *new))
+            .map(|(old, new)| format!("'{old}' is an old name; here it is '{new}'"));
+        let help = renamed
+            .or_else(|| suggest(&word, table).map(|s| format!("did you mean '{s}'?")))
             .or_else(|| self.misplaced_help(&word));
         let d = self.error(
             Class::UnknownKeyword,
