@@ -356,4 +356,24 @@ mod tests {
         assert_eq!(l.exit_code(), 5);
         assert_eq!(parse("").exit_code(), 0);
     }
+
+    #[test]
+    fn misplaced_and_renamed_keywords_get_help() {
+        let l = parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n  TCP_CHECK {\n   nb_get_retry 3\n  }\n }\n}\n");
+        let d = l
+            .diags
+            .items
+            .iter()
+            .find(|d| d.message.contains("nb_get_retry"))
+            .expect("reported");
+        assert_eq!(d.class, Some(Class::UnknownKeyword));
+        assert!(d.help.as_deref().unwrap().contains("'retry'"));
+        let l = parse("priority 100\n");
+        let d = &l.diags.items[0];
+        assert!(
+            d.help.as_deref().unwrap().contains("'vrrp_instance'"),
+            "{:?}",
+            d.help
+        );
+    }
 }
