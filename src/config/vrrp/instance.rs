@@ -239,31 +239,7 @@ pub enum AdvertChange {
     Rounded,
 }
 
-/// A tracked object weight. keepalived adds it to the priority (or, with
-/// `reverse`, subtracts it); 0 means "go FAULT when down".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Weight {
-    pub value: i32,
-    pub reverse: bool,
-}
-
-/// `track_interface` entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrackedInterface {
-    pub name: String,
-    pub weight: Weight,
-    pub pos: Pos,
-}
-
-/// A `track_script`/`track_process`/`track_file`/`track_bfd` entry, resolved
-/// by name against the tracking objects defined before the instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrackedObject {
-    pub name: String,
-    /// The entry's weight, or the tracked object's own when none was given.
-    pub weight: Weight,
-    pub pos: Pos,
-}
+pub use super::track_refs::{TrackedInterface, TrackedObject, Weight};
 
 /// A tracked object keepalived did not find when it read the instance.
 #[derive(Debug, Clone, PartialEq, Eq)]

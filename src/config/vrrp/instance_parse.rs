@@ -255,17 +255,6 @@ fn vrrp_instance_end(ctx: &mut Ctx) {
 
 // ---- interface, VMAC, ipvlan -----------------------------------------------
 
-/// keepalived's `if_get_by_ifname(name, IF_CREATE_IF_DYNAMIC)`: true when
-/// the interface may be used; a missing one (without dynamic_interfaces)
-/// marks the configuration as naming a non-existent interface.
-fn interface_usable(ctx: &mut Ctx, ifname: &str) -> bool {
-    if ctx.host.interface_exists(ifname) || global_vrrp(ctx).dynamic_interfaces {
-        return true;
-    }
-    ctx.cfg.vrrp.non_existent_interface = true;
-    false
-}
-
 fn interface(ctx: &mut Ctx, a: &Args) -> Res {
     mark(ctx, a);
     let ifname = a.req(1)?.to_string();
@@ -282,7 +271,7 @@ fn interface(ctx: &mut Ctx, a: &Args) -> Res {
         );
         return Ok(());
     }
-    if !interface_usable(ctx, &ifname) {
+    if !super::track::interface_or_dynamic(ctx, &ifname) {
         set(ctx, |v| v.interface = None);
         let d = ctx.error(
             Class::General,
@@ -345,7 +334,7 @@ fn vrf(ctx: &mut Ctx, a: &Args) -> Res {
         );
         return Ok(());
     }
-    if !interface_usable(ctx, &ifname) {
+    if !super::track::interface_or_dynamic(ctx, &ifname) {
         general(
             ctx,
             a,
@@ -1892,304 +1881,63 @@ fn dont_track_primary(ctx: &mut Ctx, a: &Args) -> Res {
     Ok(())
 }
 
-/// What a tracked-object kind needs: where to look it up, and how
-/// keepalived reads its entries (they differ slightly per kind).
-struct TrackKind {
-    what: &'static str,
-    /// Default weight of the named object, if it is defined.
-    lookup: fn(&Ctx, &str) -> Option<Weight>,
-    list: fn(&mut Instance) -> &mut Vec<TrackedObject>,
-    min: i32,
-    max: i32,
-    /// ±254 is turned into ±253 (with an error).
-    clamp_254: bool,
-    /// An unknown word after the weight drops the entry (else it is kept).
-    bad_option_drops: bool,
-}
-
-// A tracked object's own weight and reverse setting are the entry's
-// defaults.
-fn lookup_script(ctx: &Ctx, n: &str) -> Option<Weight> {
-    ctx.cfg.vrrp.track.script(n).map(|s| Weight {
-        value: s.weight,
-        reverse: s.weight_reverse,
-    })
-}
-
-fn lookup_process(ctx: &Ctx, n: &str) -> Option<Weight> {
-    ctx.cfg.vrrp.track.process(n).map(|p| Weight {
-        value: p.weight,
-        reverse: p.weight_reverse,
-    })
-}
-
-fn lookup_file(ctx: &Ctx, n: &str) -> Option<Weight> {
-    ctx.cfg.vrrp.track.file(n).map(|f| Weight {
-        value: f.weight,
-        reverse: f.weight_reverse,
-    })
-}
-
-/// Only bfd_instance blocks the VRRP process read before this point count.
-fn lookup_bfd(ctx: &Ctx, n: &str) -> Option<Weight> {
-    super::track::bfd_for_vrrp(ctx, n).map(|(value, reverse)| Weight { value, reverse })
-}
-
-const SCRIPT: TrackKind = TrackKind {
-    what: "track_script",
-    lookup: lookup_script,
-    list: |v| &mut v.track_scripts,
-    min: -254,
-    max: 254,
-    clamp_254: true,
-    bad_option_drops: false,
-};
-const PROCESS: TrackKind = TrackKind {
-    what: "track_process",
-    lookup: lookup_process,
-    list: |v| &mut v.track_processes,
-    min: -254,
-    max: 254,
-    clamp_254: false,
-    bad_option_drops: false,
-};
-const FILE: TrackKind = TrackKind {
-    what: "track_file",
-    lookup: lookup_file,
-    list: |v| &mut v.track_files,
-    min: -254,
-    max: 254,
-    clamp_254: false,
-    bad_option_drops: true,
-};
-const BFD: TrackKind = TrackKind {
-    what: "track_bfd",
-    lookup: lookup_bfd,
-    list: |v| &mut v.track_bfds,
-    min: -253,
-    max: 253,
-    clamp_254: false,
-    bad_option_drops: true,
-};
-
-/// The definition keyword of each tracked kind, for messages.
-fn definer(what: &str) -> &'static str {
-    match what {
-        "track_script" => "vrrp_script",
-        "track_process" => "vrrp_track_process",
-        "track_file" => "track_file",
-        _ => "bfd_instance",
-    }
-}
-
-/// keepalived's `alloc_track_script` and its siblings.
-fn tracked_entry(ctx: &mut Ctx, e: &Args, k: &TrackKind) -> Res {
+/// keepalived's `alloc_track_script` and its siblings, for this instance.
+fn tracked_entry(ctx: &mut Ctx, e: &Args, k: &super::track_refs::Kind, list: TrackList) -> Res {
     let n = name(ctx);
-    let what = k.what;
+    let so_far = cur(ctx).map(|v| list(v).clone()).unwrap_or_default();
     let obj = e.req(0)?.to_string();
-    let Some(default) = (k.lookup)(ctx, &obj) else {
-        let def = definer(what);
-        let d = ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({n}) {what} '{obj}' is not defined: ignored"),
-        );
-        d.help = Some(format!(
-            "keepalived only finds a {def} defined before the vrrp_instance that uses it"
-        ));
+    if (k.lookup)(ctx, &obj).is_none() {
+        // Remembered for the lint about objects defined after the instance.
         let pos = e.pos(0);
+        let keyword = k.what;
         set(ctx, |v| {
             v.unresolved_tracks.push(UnresolvedTrack {
-                keyword: what,
-                name: obj,
+                keyword,
+                name: obj.clone(),
                 pos,
             })
         });
-        return Ok(());
-    };
-    let dup = cur(ctx).is_some_and(|v| (k.list)(v).iter().any(|t| t.name == obj));
-    if dup {
-        general(
-            ctx,
-            e,
-            0,
-            format!("({n}) {what} '{obj}' is listed twice: the second is ignored"),
-        );
-        return Ok(());
     }
-    let mut w = default;
-    if e.len() >= 2 {
-        if e.get(1) != Some("weight") {
-            let opt = e.get(1).unwrap_or("").to_string();
-            general(ctx, e, 1, format!("({n}) {what} '{obj}': unknown option '{opt}' (only 'weight'): the entry is ignored"));
-            return Ok(());
-        }
-        if e.len() == 2 {
-            general(
-                ctx,
-                e,
-                1,
-                format!("({n}) {what} '{obj}': weight needs a value: the entry is ignored"),
-            );
-            return Ok(());
-        }
-        match ctx.int(e, 2, k.min, k.max, true)? {
-            None => {
-                let d = ctx.error(
-                    Class::General,
-                    e,
-                    2,
-                    format!(
-                        "({n}) {what} '{obj}': weight must be {}..{}; the {} weight ({}) is used",
-                        k.min.max(-253),
-                        k.max.min(253),
-                        definer(what),
-                        default.value
-                    ),
-                );
-                if default.value == 0 {
-                    d.help = Some("with weight 0 a failure puts the instance in FAULT".into());
-                }
-            }
-            Some(x) if k.clamp_254 && x.abs() == 254 => {
-                let y = x.signum() * 253;
-                general(
-                    ctx,
-                    e,
-                    2,
-                    format!("({n}) {what} '{obj}': weight cannot be {x}; {y} is used"),
-                );
-                w.value = y;
-            }
-            Some(x) => w.value = x,
-        }
-        if e.len() >= 4 {
-            match e.get(3) {
-                Some("reverse") => w.reverse = true,
-                Some("noreverse") => w.reverse = false,
-                _ => {
-                    let opt = e.get(3).unwrap_or("").to_string();
-                    if k.bad_option_drops {
-                        general(ctx, e, 3, format!("({n}) {what} '{obj}': unknown weight option '{opt}' (reverse or noreverse): the entry is ignored"));
-                        return Ok(());
-                    }
-                    general(ctx, e, 3, format!("({n}) {what} '{obj}': unknown weight option '{opt}' (reverse or noreverse): ignored"));
-                }
-            }
-        }
+    if let Some(t) = super::track_refs::object_entry(ctx, &n, &so_far, e, k)? {
+        set(ctx, |v| list(v).push(t));
     }
-    let t = TrackedObject {
-        name: obj,
-        weight: w,
-        pos: e.pos(0),
-    };
-    set(ctx, |v| (k.list)(v).push(t));
     Ok(())
 }
 
-fn track_block(ctx: &mut Ctx, a: &Args, k: &TrackKind) -> Res {
+type TrackList = fn(&mut Instance) -> &mut Vec<TrackedObject>;
+
+fn track_block(ctx: &mut Ctx, a: &Args, k: &super::track_refs::Kind, list: TrackList) -> Res {
     mark(ctx, a);
     for e in ctx.value_block(a) {
-        tracked_entry(ctx, &e, k)?;
+        tracked_entry(ctx, &e, k, list)?;
     }
     Ok(())
 }
 
 fn track_script(ctx: &mut Ctx, a: &Args) -> Res {
-    track_block(ctx, a, &SCRIPT)
+    track_block(ctx, a, &super::track_refs::SCRIPT, |v| &mut v.track_scripts)
 }
 fn track_process(ctx: &mut Ctx, a: &Args) -> Res {
-    track_block(ctx, a, &PROCESS)
+    track_block(ctx, a, &super::track_refs::PROCESS, |v| {
+        &mut v.track_processes
+    })
 }
 fn track_file(ctx: &mut Ctx, a: &Args) -> Res {
-    track_block(ctx, a, &FILE)
+    track_block(ctx, a, &super::track_refs::FILE, |v| &mut v.track_files)
 }
 fn track_bfd(ctx: &mut Ctx, a: &Args) -> Res {
-    track_block(ctx, a, &BFD)
+    track_block(ctx, a, &super::track_refs::BFD, |v| &mut v.track_bfds)
 }
 
-/// keepalived's `alloc_track_if`.
+/// keepalived's `alloc_track_if`, for this instance.
 fn track_interface_entry(ctx: &mut Ctx, e: &Args) -> Res {
     let n = name(ctx);
-    let ifname = e.req(0)?.to_string();
-    if !interface_usable(ctx, &ifname) {
-        let d = ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({n}) tracked interface '{ifname}' does not exist"),
-        );
-        d.help = Some("keepalived's VRRP process refuses to start when an interface it is given does not exist (unless dynamic_interfaces is set)".into());
-        return Ok(());
+    let so_far = cur(ctx)
+        .map(|v| v.track_interfaces.clone())
+        .unwrap_or_default();
+    if let Some(t) = super::track_refs::interface_entry(ctx, &n, &so_far, e)? {
+        set(ctx, |v| v.track_interfaces.push(t));
     }
-    let dup = cur(ctx).is_some_and(|v| v.track_interfaces.iter().any(|t| t.name == ifname));
-    if dup {
-        general(
-            ctx,
-            e,
-            0,
-            format!("({n}) track_interface '{ifname}' is listed twice: the second is ignored"),
-        );
-        return Ok(());
-    }
-    let mut w = Weight::default();
-    if e.len() >= 2 {
-        if e.get(1) != Some("weight") {
-            let opt = e.get(1).unwrap_or("").to_string();
-            general(ctx, e, 1, format!("({n}) track_interface '{ifname}': unknown option '{opt}' (only 'weight'): the entry is ignored"));
-            return Ok(());
-        }
-        if e.len() == 2 {
-            general(
-                ctx,
-                e,
-                1,
-                format!(
-                    "({n}) track_interface '{ifname}': weight needs a value: the entry is ignored"
-                ),
-            );
-            return Ok(());
-        }
-        match ctx.int(e, 2, -254, 254, true)? {
-            None => {
-                let d = ctx.error(
-                    Class::General,
-                    e,
-                    2,
-                    format!("({n}) track_interface '{ifname}': weight must be -253..253; weight 0 is used"),
-                );
-                d.help = Some(
-                    "with weight 0 the interface going down puts the instance in FAULT".into(),
-                );
-            }
-            Some(x) if x.abs() == 254 => {
-                let y = x.signum() * 253;
-                general(
-                    ctx,
-                    e,
-                    2,
-                    format!("({n}) track_interface '{ifname}': weight cannot be {x}; {y} is used"),
-                );
-                w.value = y;
-            }
-            Some(x) => w.value = x,
-        }
-        if e.len() >= 4 {
-            if e.get(3) == Some("reverse") {
-                w.reverse = true;
-            } else {
-                let opt = e.get(3).unwrap_or("").to_string();
-                general(ctx, e, 3, format!("({n}) track_interface '{ifname}': unknown weight option '{opt}' (only 'reverse'): ignored"));
-            }
-        }
-    }
-    let t = TrackedInterface {
-        name: ifname,
-        weight: w,
-        pos: e.pos(0),
-    };
-    set(ctx, |v| v.track_interfaces.push(t));
     Ok(())
 }
 

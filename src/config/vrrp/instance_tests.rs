@@ -1141,7 +1141,12 @@ fn sync_group_trackers_and_address_owners() {
     let o = pair(&sec, " priority 255", "", &post);
     assert_eq!(o.exit(), 5, "{}", o.report());
     assert!(o.has_error("cannot have a weight"));
-    assert_eq!(o.cfg.vrrp.track.sync_groups[0].track_scripts[0].weight, 0);
+    assert_eq!(
+        o.cfg.vrrp.track.sync_groups[0].track_scripts[0]
+            .weight
+            .value,
+        0
+    );
     // state MASTER without a priority makes an owner too.
     let o = pair(&sec, " state MASTER", "", &post);
     assert!(o.has_error("cannot have a weight"), "{}", o.report());

@@ -1,421 +1,314 @@
 //! Entries of the `track_interface`, `track_script`, `track_file`,
 //! `track_process` and `track_bfd` value blocks: a tracked object's name,
-//! optionally followed by `weight W [reverse|noreverse]`.
+//! optionally followed by `weight W [reverse|noreverse]` (keepalived's
+//! `alloc_track_*`, shared by vrrp_instance and vrrp_sync_group; `owner`
+//! names the block the entry is in, for the messages).
 //!
 //! keepalived resolves the name when it reads the entry, so only objects
-//! defined earlier in the configuration can be tracked. These readers are
-//! shared by vrrp_sync_group and vrrp_instance: `owner` names the block the
-//! entry is in, for the messages.
+//! defined earlier in the configuration can be tracked.
 
 use super::track;
 use crate::config::diag::Class;
-use crate::config::parser::{Args, Ctx};
+use crate::config::parser::{Args, Ctx, Missing};
 use crate::config::source::Pos;
 
-/// An interface tracked by an instance or a sync group.
+/// A tracked object weight. keepalived adds it to the priority (or, with
+/// `reverse`, subtracts it); 0 means "go FAULT when down".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Weight {
+    pub value: i32,
+    pub reverse: bool,
+}
+
+/// `track_interface` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackedInterface {
     pub name: String,
+    pub weight: Weight,
     pub pos: Pos,
-    /// Added to the priority while the interface is up (or down, with
-    /// `reverse`); 0 puts the tracker into FAULT when the interface is down.
-    pub weight: i32,
-    pub reverse: bool,
 }
 
-/// A tracked vrrp_script, track_file, vrrp_track_process or bfd_instance,
-/// by name.
+/// A `track_script`/`track_process`/`track_file`/`track_bfd` entry, resolved
+/// by name against the tracking objects defined before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackedObject {
     pub name: String,
+    /// The entry's weight, or the tracked object's own when none was given.
+    pub weight: Weight,
     pub pos: Pos,
-    pub weight: i32,
-    pub reverse: bool,
 }
 
-/// What `weight W [reverse|noreverse]` after a tracked name said.
-enum WeightSpec {
-    /// No `weight`: use the object's own weight.
-    Default,
-    /// `weight W ...`: the value (or `None` when it was invalid) and the
-    /// `reverse` setting (or `None` when absent).
-    Given(Option<i32>, Option<bool>),
+/// What a tracked-object kind needs: where to look it up, and how
+/// keepalived reads its entries (they differ slightly per kind).
+pub struct Kind {
+    pub what: &'static str,
+    /// The keyword that defines such objects, for messages.
+    pub definer: &'static str,
+    /// Default weight of the named object, if it is defined.
+    pub lookup: fn(&Ctx, &str) -> Option<Weight>,
+    min: i32,
+    max: i32,
+    /// ±254 is turned into ±253 (with an error).
+    clamp_254: bool,
+    /// An unknown word after the weight drops the entry (else it is kept).
+    bad_option_drops: bool,
 }
 
-/// Reads the words after the tracked name. `None` when the entry must be
-/// dropped. `what` names the kind of tracker for the messages.
-fn weight_spec(
+// A tracked object's own weight and reverse setting are the entry's
+// defaults.
+fn lookup_script(ctx: &Ctx, n: &str) -> Option<Weight> {
+    ctx.cfg.vrrp.track.script(n).map(|s| Weight {
+        value: s.weight,
+        reverse: s.weight_reverse,
+    })
+}
+
+fn lookup_process(ctx: &Ctx, n: &str) -> Option<Weight> {
+    ctx.cfg.vrrp.track.process(n).map(|p| Weight {
+        value: p.weight,
+        reverse: p.weight_reverse,
+    })
+}
+
+fn lookup_file(ctx: &Ctx, n: &str) -> Option<Weight> {
+    ctx.cfg.vrrp.track.file(n).map(|f| Weight {
+        value: f.weight,
+        reverse: f.weight_reverse,
+    })
+}
+
+/// Only bfd_instance blocks the VRRP process read before this point count.
+fn lookup_bfd(ctx: &Ctx, n: &str) -> Option<Weight> {
+    track::bfd_for_vrrp(ctx, n).map(|(value, reverse)| Weight { value, reverse })
+}
+
+pub const SCRIPT: Kind = Kind {
+    what: "track_script",
+    definer: "vrrp_script",
+    lookup: lookup_script,
+    min: -254,
+    max: 254,
+    clamp_254: true,
+    bad_option_drops: false,
+};
+pub const PROCESS: Kind = Kind {
+    what: "track_process",
+    definer: "vrrp_track_process",
+    lookup: lookup_process,
+    min: -254,
+    max: 254,
+    clamp_254: false,
+    bad_option_drops: false,
+};
+pub const FILE: Kind = Kind {
+    what: "track_file",
+    definer: "track_file",
+    lookup: lookup_file,
+    min: -254,
+    max: 254,
+    clamp_254: false,
+    bad_option_drops: true,
+};
+pub const BFD: Kind = Kind {
+    what: "track_bfd",
+    definer: "bfd_instance",
+    lookup: lookup_bfd,
+    min: -253,
+    max: 253,
+    clamp_254: false,
+    bad_option_drops: true,
+};
+
+fn general(ctx: &mut Ctx, a: &Args, i: usize, msg: String) {
+    ctx.error(Class::General, a, i, msg);
+}
+
+/// keepalived's `alloc_track_script` and its siblings: one entry of what
+/// `owner` tracks, given what it tracks so far. `None` when it is dropped.
+pub fn object_entry(
     ctx: &mut Ctx,
     owner: &str,
-    what: &str,
+    list: &[TrackedObject],
     e: &Args,
-    range: (i32, i32),
-    drop_on_bad_option: bool,
-) -> Option<WeightSpec> {
-    let name = e.get(0).unwrap_or("");
-    let Some(word) = e.get(1) else {
-        return Some(WeightSpec::Default);
+    k: &Kind,
+) -> Result<Option<TrackedObject>, Missing> {
+    let what = k.what;
+    let obj = e.req(0)?.to_string();
+    let Some(default) = (k.lookup)(ctx, &obj) else {
+        let d = ctx.error(
+            Class::General,
+            e,
+            0,
+            format!("({owner}) {what} '{obj}' is not defined: ignored"),
+        );
+        d.help = Some(format!(
+            "keepalived only finds a {} defined before the block that uses it",
+            k.definer
+        ));
+        return Ok(None);
     };
-    if word != "weight" {
-        ctx.error(
-            Class::General,
+    if list.iter().any(|t| t.name == obj) {
+        general(
+            ctx,
             e,
-            1,
-            format!("({owner}) {what} '{name}': unknown option '{word}', expected 'weight': the entry is ignored"),
+            0,
+            format!("({owner}) {what} '{obj}' is listed twice: the second is ignored"),
         );
-        return None;
+        return Ok(None);
     }
-    if e.get(2).is_none() {
-        ctx.error(
-            Class::General,
-            e,
-            1,
-            format!("({owner}) {what} '{name}': 'weight' needs a value: the entry is ignored"),
-        );
-        return None;
-    }
-    // keepalived reads a value that is always present here.
-    let value = ctx.int(e, 2, range.0, range.1, true).ok().flatten();
-    let mut reverse = None;
-    if let Some(opt) = e.get(3) {
-        match opt {
-            "reverse" => reverse = Some(true),
-            "noreverse" => reverse = Some(false),
-            _ => {
-                let tail = if drop_on_bad_option {
-                    "the entry is ignored"
-                } else {
-                    "the option is ignored"
-                };
-                ctx.error(
+    let mut w = default;
+    if e.len() >= 2 {
+        if e.get(1) != Some("weight") {
+            let opt = e.get(1).unwrap_or("").to_string();
+            general(ctx, e, 1, format!("({owner}) {what} '{obj}': unknown option '{opt}' (only 'weight'): the entry is ignored"));
+            return Ok(None);
+        }
+        if e.len() == 2 {
+            general(
+                ctx,
+                e,
+                1,
+                format!("({owner}) {what} '{obj}': weight needs a value: the entry is ignored"),
+            );
+            return Ok(None);
+        }
+        match ctx.int(e, 2, k.min, k.max, true)? {
+            None => {
+                let d = ctx.error(
                     Class::General,
                     e,
-                    3,
-                    format!("({owner}) {what} '{name}': unknown weight option '{opt}', expected 'reverse' or 'noreverse': {tail}"),
+                    2,
+                    format!(
+                        "({owner}) {what} '{obj}': weight must be {}..{}; the {} weight ({}) is used",
+                        k.min.max(-253),
+                        k.max.min(253),
+                        k.definer,
+                        default.value
+                    ),
                 );
-                if drop_on_bad_option {
-                    return None;
+                if default.value == 0 {
+                    d.help = Some("with weight 0 a failure puts the tracker into FAULT".into());
+                }
+            }
+            Some(x) if k.clamp_254 && x.abs() == 254 => {
+                let y = x.signum() * 253;
+                general(
+                    ctx,
+                    e,
+                    2,
+                    format!("({owner}) {what} '{obj}': weight cannot be {x}; {y} is used"),
+                );
+                w.value = y;
+            }
+            Some(x) => w.value = x,
+        }
+        if e.len() >= 4 {
+            match e.get(3) {
+                Some("reverse") => w.reverse = true,
+                Some("noreverse") => w.reverse = false,
+                _ => {
+                    let opt = e.get(3).unwrap_or("").to_string();
+                    let tail = if k.bad_option_drops {
+                        "the entry is ignored"
+                    } else {
+                        "ignored"
+                    };
+                    general(ctx, e, 3, format!("({owner}) {what} '{obj}': unknown weight option '{opt}' (reverse or noreverse): {tail}"));
+                    if k.bad_option_drops {
+                        return Ok(None);
+                    }
                 }
             }
         }
     }
-    Some(WeightSpec::Given(value, reverse))
+    Ok(Some(TrackedObject {
+        name: obj,
+        weight: w,
+        pos: e.pos(0),
+    }))
 }
 
-/// One `track_interface` entry (keepalived's `alloc_track_if`). `list` is
-/// what the owner tracks so far.
+/// keepalived's `alloc_track_if`: one `track_interface` entry.
 pub fn interface_entry(
     ctx: &mut Ctx,
     owner: &str,
     list: &[TrackedInterface],
     e: &Args,
-) -> Option<TrackedInterface> {
-    let name = e.get(0)?.to_string();
-    if !track::interface_or_dynamic(ctx, &name) {
-        ctx.error(
+) -> Result<Option<TrackedInterface>, Missing> {
+    let ifname = e.req(0)?.to_string();
+    if !track::interface_or_dynamic(ctx, &ifname) {
+        let d = ctx.error(
             Class::General,
             e,
             0,
-            format!("({owner}) tracked interface '{name}' does not exist: it is ignored, and keepalived's VRRP process will not start"),
+            format!("({owner}) tracked interface '{ifname}' does not exist"),
         );
-        return None;
+        d.help = Some("keepalived's VRRP process refuses to start when an interface it is given does not exist (unless dynamic_interfaces is set)".into());
+        return Ok(None);
     }
-    if list.iter().any(|t| t.name == name) {
-        ctx.error(
-            Class::General,
+    if list.iter().any(|t| t.name == ifname) {
+        general(
+            ctx,
             e,
             0,
-            format!("({owner}) interface '{name}' is tracked twice: this entry is ignored"),
+            format!("({owner}) track_interface '{ifname}' is listed twice: the second is ignored"),
         );
-        return None;
+        return Ok(None);
     }
-    // The reverse option of track_interface only knows `reverse`.
-    let mut weight = 0;
-    let mut reverse = false;
-    if let Some(word) = e.get(1) {
-        if word != "weight" {
-            ctx.error(
-                Class::General,
+    let mut w = Weight::default();
+    if e.len() >= 2 {
+        if e.get(1) != Some("weight") {
+            let opt = e.get(1).unwrap_or("").to_string();
+            general(ctx, e, 1, format!("({owner}) track_interface '{ifname}': unknown option '{opt}' (only 'weight'): the entry is ignored"));
+            return Ok(None);
+        }
+        if e.len() == 2 {
+            general(
+                ctx,
                 e,
                 1,
-                format!("({owner}) track_interface '{name}': unknown option '{word}', expected 'weight': the entry is ignored"),
+                format!("({owner}) track_interface '{ifname}': weight needs a value: the entry is ignored"),
             );
-            return None;
+            return Ok(None);
         }
-        if e.get(2).is_none() {
-            ctx.error(
-                Class::General,
-                e,
-                1,
-                format!("({owner}) track_interface '{name}': 'weight' needs a value: the entry is ignored"),
-            );
-            return None;
-        }
-        match ctx.int(e, 2, -254, 254, true).ok().flatten() {
+        match ctx.int(e, 2, -254, 254, true)? {
             None => {
-                ctx.error(
+                let d = ctx.error(
                     Class::General,
                     e,
                     2,
-                    format!("({owner}) track_interface '{name}': the weight must be between -253 and 253: weight 0 is used"),
+                    format!("({owner}) track_interface '{ifname}': weight must be -253..253; weight 0 is used"),
+                );
+                d.help = Some(
+                    "with weight 0 the interface going down puts the tracker into FAULT".into(),
                 );
             }
-            Some(w) if w.abs() == 254 => {
-                weight = w.signum() * 253;
-                ctx.error(
-                    Class::General,
+            Some(x) if x.abs() == 254 => {
+                let y = x.signum() * 253;
+                general(
+                    ctx,
                     e,
                     2,
-                    format!("({owner}) track_interface '{name}': weight {w} is not allowed: {weight} is used"),
+                    format!(
+                        "({owner}) track_interface '{ifname}': weight cannot be {x}; {y} is used"
+                    ),
                 );
+                w.value = y;
             }
-            Some(w) => weight = w,
+            Some(x) => w.value = x,
         }
-        if let Some(opt) = e.get(3) {
-            if opt == "reverse" {
-                reverse = true;
+        if e.len() >= 4 {
+            if e.get(3) == Some("reverse") {
+                w.reverse = true;
             } else {
-                ctx.error(
-                    Class::General,
-                    e,
-                    3,
-                    format!("({owner}) track_interface '{name}': unknown weight option '{opt}', expected 'reverse': the option is ignored"),
-                );
+                let opt = e.get(3).unwrap_or("").to_string();
+                general(ctx, e, 3, format!("({owner}) track_interface '{ifname}': unknown weight option '{opt}' (only 'reverse'): ignored"));
             }
         }
     }
-    Some(TrackedInterface {
-        name,
+    Ok(Some(TrackedInterface {
+        name: ifname,
+        weight: w,
         pos: e.pos(0),
-        weight,
-        reverse,
-    })
-}
-
-/// One `track_script` entry (keepalived's `alloc_track_script`).
-pub fn script_entry(
-    ctx: &mut Ctx,
-    owner: &str,
-    list: &[TrackedObject],
-    e: &Args,
-) -> Option<TrackedObject> {
-    let name = e.get(0)?.to_string();
-    let Some(script) = ctx.cfg.vrrp.track.script(&name) else {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({owner}) track_script '{name}': no vrrp_script of that name is defined before this point: it is not tracked"),
-        );
-        return None;
-    };
-    let (default_weight, default_reverse) = (script.weight, script.weight_reverse);
-    if list.iter().any(|t| t.name == name) {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({owner}) vrrp_script '{name}' is tracked twice: this entry is ignored"),
-        );
-        return None;
-    }
-    let spec = weight_spec(ctx, owner, "track_script", e, (-254, 254), false)?;
-    let (weight, reverse) = match spec {
-        WeightSpec::Default => (default_weight, default_reverse),
-        WeightSpec::Given(value, rev) => {
-            let weight = match value {
-                None => {
-                    ctx.error(
-                        Class::General,
-                        e,
-                        2,
-                        format!("({owner}) track_script '{name}': the weight must be between -253 and 253: the script's own weight {default_weight} is used"),
-                    );
-                    default_weight
-                }
-                Some(w) if w.abs() == 254 => {
-                    let clamped = w.signum() * 253;
-                    ctx.error(
-                        Class::General,
-                        e,
-                        2,
-                        format!("({owner}) track_script '{name}': weight {w} is not allowed: {clamped} is used"),
-                    );
-                    clamped
-                }
-                Some(w) => w,
-            };
-            (weight, rev.unwrap_or(default_reverse))
-        }
-    };
-    Some(TrackedObject {
-        name,
-        pos: e.pos(0),
-        weight,
-        reverse,
-    })
-}
-
-/// One `track_file` entry (keepalived's `vrrp_alloc_track_file`).
-pub fn file_entry(
-    ctx: &mut Ctx,
-    owner: &str,
-    list: &[TrackedObject],
-    e: &Args,
-) -> Option<TrackedObject> {
-    let name = e.get(0)?.to_string();
-    let Some(file) = ctx.cfg.vrrp.track.file(&name) else {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({owner}) track_file '{name}': no track_file block of that name is defined before this point: it is not tracked"),
-        );
-        return None;
-    };
-    let (default_weight, default_reverse) = (file.weight, file.weight_reverse);
-    if list.iter().any(|t| t.name == name) {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({owner}) track_file '{name}' is tracked twice: this entry is ignored"),
-        );
-        return None;
-    }
-    let spec = weight_spec(ctx, owner, "track_file", e, (-254, 254), true)?;
-    let (weight, reverse) = given_or_default(
-        ctx,
-        owner,
-        "track_file",
-        e,
-        spec,
-        (default_weight, default_reverse),
-    );
-    Some(TrackedObject {
-        name,
-        pos: e.pos(0),
-        weight,
-        reverse,
-    })
-}
-
-/// One `track_process` entry (keepalived's `alloc_track_process`).
-pub fn process_entry(
-    ctx: &mut Ctx,
-    owner: &str,
-    list: &[TrackedObject],
-    e: &Args,
-) -> Option<TrackedObject> {
-    let name = e.get(0)?.to_string();
-    let Some(process) = ctx.cfg.vrrp.track.process(&name) else {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({owner}) track_process '{name}': no vrrp_track_process of that name is defined before this point: it is not tracked"),
-        );
-        return None;
-    };
-    let (default_weight, default_reverse) = (process.weight, process.weight_reverse);
-    if list.iter().any(|t| t.name == name) {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!(
-                "({owner}) vrrp_track_process '{name}' is tracked twice: this entry is ignored"
-            ),
-        );
-        return None;
-    }
-    let spec = weight_spec(ctx, owner, "track_process", e, (-254, 254), false)?;
-    let (weight, reverse) = given_or_default(
-        ctx,
-        owner,
-        "track_process",
-        e,
-        spec,
-        (default_weight, default_reverse),
-    );
-    Some(TrackedObject {
-        name,
-        pos: e.pos(0),
-        weight,
-        reverse,
-    })
-}
-
-/// One `track_bfd` entry (keepalived's `alloc_track_bfd`).
-pub fn bfd_entry(
-    ctx: &mut Ctx,
-    owner: &str,
-    list: &[TrackedObject],
-    e: &Args,
-) -> Option<TrackedObject> {
-    let name = e.get(0)?.to_string();
-    let Some((default_weight, default_reverse)) = track::bfd_for_vrrp(ctx, &name) else {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({owner}) track_bfd '{name}': no bfd_instance of that name is defined before this point: it is not tracked"),
-        );
-        return None;
-    };
-    if list.iter().any(|t| t.name == name) {
-        ctx.error(
-            Class::General,
-            e,
-            0,
-            format!("({owner}) bfd_instance '{name}' is tracked twice: this entry is ignored"),
-        );
-        return None;
-    }
-    let spec = weight_spec(ctx, owner, "track_bfd", e, (-253, 253), true)?;
-    let (weight, reverse) = given_or_default(
-        ctx,
-        owner,
-        "track_bfd",
-        e,
-        spec,
-        (default_weight, default_reverse),
-    );
-    Some(TrackedObject {
-        name,
-        pos: e.pos(0),
-        weight,
-        reverse,
-    })
-}
-
-/// The weight and reverse setting of an entry: as given, or the tracked
-/// object's own when absent or invalid.
-fn given_or_default(
-    ctx: &mut Ctx,
-    owner: &str,
-    what: &str,
-    e: &Args,
-    spec: WeightSpec,
-    default: (i32, bool),
-) -> (i32, bool) {
-    match spec {
-        WeightSpec::Default => default,
-        WeightSpec::Given(value, rev) => {
-            let weight = match value {
-                Some(w) => w,
-                None => {
-                    let name = e.get(0).unwrap_or("");
-                    ctx.error(
-                        Class::General,
-                        e,
-                        2,
-                        format!("({owner}) {what} '{name}': invalid weight: the tracked object's own weight {} is used", default.0),
-                    );
-                    default.0
-                }
-            };
-            (weight, rev.unwrap_or(default.1))
-        }
-    }
+    }))
 }

@@ -195,7 +195,7 @@ fn track_interface(ctx: &mut Ctx, a: &Args) -> Res {
         let list = cur(ctx)
             .map(|g| g.track_interfaces.clone())
             .unwrap_or_default();
-        if let Some(t) = track_refs::interface_entry(ctx, &name, &list, &e) {
+        if let Some(t) = track_refs::interface_entry(ctx, &name, &list, &e)? {
             if let Some(g) = cur(ctx) {
                 g.track_interfaces.push(t);
             }
@@ -204,18 +204,16 @@ fn track_interface(ctx: &mut Ctx, a: &Args) -> Res {
     Ok(())
 }
 
-type EntryReader = fn(&mut Ctx, &str, &[TrackedObject], &Args) -> Option<TrackedObject>;
-
 fn track_objects(
     ctx: &mut Ctx,
     a: &Args,
-    read: EntryReader,
+    kind: &track_refs::Kind,
     list: fn(&mut SyncGroup) -> &mut Vec<TrackedObject>,
 ) -> Res {
     let name = cur_name(ctx);
     for e in ctx.value_block(a) {
         let so_far = cur(ctx).map(|g| list(g).clone()).unwrap_or_default();
-        if let Some(t) = read(ctx, &name, &so_far, &e) {
+        if let Some(t) = track_refs::object_entry(ctx, &name, &so_far, &e, kind)? {
             if let Some(g) = cur(ctx) {
                 list(g).push(t);
             }
@@ -225,21 +223,19 @@ fn track_objects(
 }
 
 fn track_script(ctx: &mut Ctx, a: &Args) -> Res {
-    track_objects(ctx, a, track_refs::script_entry, |g| &mut g.track_scripts)
+    track_objects(ctx, a, &track_refs::SCRIPT, |g| &mut g.track_scripts)
 }
 
 fn track_file(ctx: &mut Ctx, a: &Args) -> Res {
-    track_objects(ctx, a, track_refs::file_entry, |g| &mut g.track_files)
+    track_objects(ctx, a, &track_refs::FILE, |g| &mut g.track_files)
 }
 
 fn track_process(ctx: &mut Ctx, a: &Args) -> Res {
-    track_objects(ctx, a, track_refs::process_entry, |g| {
-        &mut g.track_processes
-    })
+    track_objects(ctx, a, &track_refs::PROCESS, |g| &mut g.track_processes)
 }
 
 fn track_bfd(ctx: &mut Ctx, a: &Args) -> Res {
-    track_objects(ctx, a, track_refs::bfd_entry, |g| &mut g.track_bfds)
+    track_objects(ctx, a, &track_refs::BFD, |g| &mut g.track_bfds)
 }
 
 /// The notify keywords: the first script given counts, later ones are
@@ -495,23 +491,23 @@ pub fn tracking(ctx: &mut Ctx, views: &[MemberView]) {
             ("track_bfd", &mut g.track_bfds),
         ];
         for (what, list) in kinds {
-            for t in list.iter_mut().filter(|t| has_owner && t.weight != 0) {
+            for t in list.iter_mut().filter(|t| has_owner && t.weight.value != 0) {
                 ctx.error_at(
                     Class::General,
                     Some(t.pos),
                     format!("vrrp_sync_group '{}': {what} '{}' cannot have a weight, since a member has priority 255: weight 0 is used", g.name, t.name),
                 );
-                t.weight = 0;
+                t.weight.value = 0;
             }
         }
         for t in g.track_interfaces.iter_mut() {
-            if has_owner && t.weight != 0 {
+            if has_owner && t.weight.value != 0 {
                 ctx.error_at(
                     Class::General,
                     Some(t.pos),
                     format!("vrrp_sync_group '{}': track_interface '{}' cannot have a weight, since a member has priority 255: weight 0 is used", g.name, t.name),
                 );
-                t.weight = 0;
+                t.weight.value = 0;
             }
             for &i in &g.instances {
                 let tracked = views
@@ -574,14 +570,26 @@ mod tests {
         assert_eq!(g.members, ["VI_1", "VI_2", "VI_3"]);
         assert_eq!(g.member_pos.len(), 3);
         let ti = &g.track_interfaces[0];
-        assert_eq!((ti.name.as_str(), ti.weight, ti.reverse), ("lo", -5, true));
+        assert_eq!(
+            (ti.name.as_str(), ti.weight.value, ti.weight.reverse),
+            ("lo", -5, true)
+        );
         // A tracked object's own weight is the default.
         let ts = &g.track_scripts[0];
-        assert_eq!((ts.name.as_str(), ts.weight, ts.reverse), ("s1", 10, true));
+        assert_eq!(
+            (ts.name.as_str(), ts.weight.value, ts.weight.reverse),
+            ("s1", 10, true)
+        );
         let tf = &g.track_files[0];
-        assert_eq!((tf.name.as_str(), tf.weight, tf.reverse), ("f1", 4, false));
+        assert_eq!(
+            (tf.name.as_str(), tf.weight.value, tf.weight.reverse),
+            ("f1", 4, false)
+        );
         let tp = &g.track_processes[0];
-        assert_eq!((tp.name.as_str(), tp.weight, tp.reverse), ("p1", 3, false));
+        assert_eq!(
+            (tp.name.as_str(), tp.weight.value, tp.weight.reverse),
+            ("p1", 3, false)
+        );
         assert_eq!(
             g.notify_master.as_ref().map(|s| s.args.clone()),
             Some(vec!["/bin/echo".to_string(), "master".to_string()])
@@ -633,10 +641,10 @@ mod tests {
         assert!(ctx.cfg.vrrp.non_existent_interface);
         let g = group(&ctx);
         assert_eq!(g.track_interfaces.len(), 1);
-        assert_eq!(g.track_scripts[0].weight, 253);
+        assert_eq!(g.track_scripts[0].weight.value, 253);
         // An invalid weight falls back to the file's own.
-        assert_eq!(g.track_files[0].weight, 2);
-        assert_eq!(g.track_processes[0].weight, 5);
+        assert_eq!(g.track_files[0].weight.value, 2);
+        assert_eq!(g.track_processes[0].weight.value, 5);
         assert!(g.track_bfds.is_empty());
     }
 
@@ -832,12 +840,12 @@ mod tests {
             report(&ctx)
         );
         let g = group(&ctx);
-        assert_eq!(g.track_scripts[0].weight, 0);
-        assert_eq!(g.track_interfaces[0].weight, 0);
+        assert_eq!(g.track_scripts[0].weight.value, 0);
+        assert_eq!(g.track_interfaces[0].weight.value, 0);
         // Without an owner the weights stay.
         let ctx = checked(&text, &["A", "B"], &[]);
         assert!(errors(&ctx).is_empty());
-        assert_eq!(group(&ctx).track_scripts[0].weight, 10);
+        assert_eq!(group(&ctx).track_scripts[0].weight.value, 10);
     }
 
     #[test]
