@@ -4,4 +4,5 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod sys;
+pub mod track;
 pub mod vrrp;

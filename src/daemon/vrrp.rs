@@ -5,6 +5,7 @@
 use crate::sys::garp::LinkSender;
 use crate::sys::netlink::{AddressSpec, Family, Monitor, NetEvent, Netlink};
 use crate::sys::vrrp_socket::{Interface, Listen, VrrpRecvSocket, VrrpSendSocket};
+use crate::track::{Status, TrackSet, TrackerKey};
 use crate::vrrp::machine::{Input, Machine, Output, Params, State, Time};
 use crate::vrrp::packet::{
     Advert, Auth, ChecksumMode, Ipv4Header, Version, WireInterval, IPPROTO_VRRP, VRRP_GROUP_V4,
@@ -76,7 +77,21 @@ struct Instance {
     counters: Counters,
     last_master: Option<IpAddr>,
     ip_id: u16,
+    /// The interface's link state.
     up: bool,
+    /// What the trackers say (interface link state is `up`, above).
+    track: TrackSet,
+}
+
+impl Instance {
+    /// Link up and no tracker in FAULT.
+    fn healthy(&self) -> bool {
+        self.up && !self.track.faulted()
+    }
+
+    fn effective_priority(&self) -> u8 {
+        self.track.priority(self.spec.params.priority)
+    }
 }
 
 /// A receive socket and the instances that listen on it.
@@ -161,6 +176,7 @@ impl Runtime {
                 last_master: None,
                 ip_id: 0,
                 up,
+                track: TrackSet::default(),
             });
         }
         let mut rt = Runtime {
@@ -225,7 +241,9 @@ impl Runtime {
 
     pub fn start(&mut self, now: Time) {
         for i in 0..self.instances.len() {
-            let up = self.instances[i].up;
+            let up = self.instances[i].healthy();
+            let prio = self.instances[i].effective_priority();
+            self.input(i, now, Input::Priority(prio));
             self.input(i, now, Input::Start { up });
         }
     }
@@ -326,9 +344,12 @@ impl Runtime {
                     let up = l.is_up();
                     for i in 0..self.instances.len() {
                         if self.instances[i].iface.index == l.index && self.instances[i].up != up {
+                            let was = self.instances[i].healthy();
                             self.instances[i].up = up;
                             log::info!(target: "vrrp", "Netlink reports {} {}", l.name, if up { "up" } else { "down" });
-                            self.input(i, now, Input::Up(up));
+                            if self.instances[i].healthy() != was {
+                                self.input(i, now, Input::Up(!was));
+                            }
                         }
                     }
                 }
@@ -339,6 +360,23 @@ impl Runtime {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// A tracker's new verdict on instance `i`: the machine is told when
+    /// the instance's health or effective priority changes.
+    pub fn track_update(&mut self, i: usize, key: TrackerKey, status: Status, now: Time) {
+        let inst = &mut self.instances[i];
+        let (was_healthy, was_prio) = (inst.healthy(), inst.effective_priority());
+        if !inst.track.set(key, status) {
+            return;
+        }
+        let (healthy, prio) = (inst.healthy(), inst.effective_priority());
+        if prio != was_prio {
+            self.input(i, now, Input::Priority(prio));
+        }
+        if healthy != was_healthy {
+            self.input(i, now, Input::Up(healthy));
         }
     }
 
