@@ -59,15 +59,7 @@ fn run(opts: &Options) -> i32 {
     if !opts.unexpected.is_empty() {
         println!("Unexpected argument(s): {} ", opts.unexpected.join(" "));
     }
-    let load_opts = LoadOptions {
-        file: opts
-            .config_file
-            .clone()
-            .unwrap_or_else(|| cli::DEFAULT_CONFIG_FILE.to_string()),
-        config_id: opts.config_id.clone(),
-        all_config: opts.all_config,
-        config_test: opts.config_test.is_some(),
-    };
+    let load_opts = load_options(opts);
     let loaded = config::load(&load_opts, &SystemHost);
     let mut report = loaded.diags.render(&loaded.sources);
     let errors = loaded.diags.count(Level::Error);
@@ -150,7 +142,8 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
     rt.keep_addresses_on_exit = opts.dont_release_vrrp;
     let notifier = keepalived_rs::sys::sd_notify::Notifier::from_env();
     let _ = notifier.notify("READY=1");
-    let result = daemon::run_vrrp(rt, &notifier);
+    let mut reload = || reload_specs(opts);
+    let result = daemon::run_vrrp(rt, &notifier, &mut reload);
     let _ = notifier.notify("STOPPING=1");
     match result {
         Ok(_) => {
@@ -161,6 +154,36 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
             log::error!("Event loop failed: {e}");
             1
         }
+    }
+}
+
+/// SIGHUP: read and check the configuration again. Anything that would
+/// stop keepalived-rs from starting keeps the running configuration.
+fn reload_specs(opts: &Options) -> Result<Vec<keepalived_rs::daemon::vrrp::Spec>, String> {
+    let load_opts = load_options(opts);
+    let loaded = config::load(&load_opts, &SystemHost);
+    for line in loaded.diags.render(&loaded.sources).lines() {
+        log::info!("{line}");
+    }
+    if loaded.diags.aborts.missing_parameter {
+        return Err("a keyword lacks a required parameter".into());
+    }
+    let specs = keepalived_rs::daemon::spec::vrrp_specs(&loaded.config)?;
+    if specs.is_empty() {
+        return Err("no vrrp_instance".into());
+    }
+    Ok(specs)
+}
+
+fn load_options(opts: &Options) -> LoadOptions {
+    LoadOptions {
+        file: opts
+            .config_file
+            .clone()
+            .unwrap_or_else(|| cli::DEFAULT_CONFIG_FILE.to_string()),
+        config_id: opts.config_id.clone(),
+        all_config: opts.all_config,
+        config_test: opts.config_test.is_some(),
     }
 }
 

@@ -28,10 +28,15 @@ fn now() -> Time {
     Time(monotonic_micros())
 }
 
+/// Reads the configuration again for SIGHUP: the new instances, or why
+/// the running ones must stay as they are.
+pub type Reloader<'a> = dyn FnMut() -> Result<Vec<vrrp::Spec>, String> + 'a;
+
 /// Run the VRRP instances until a stop signal.
 pub fn run_vrrp(
     mut rt: vrrp::Runtime,
     notifier: &crate::sys::sd_notify::Notifier,
+    reload: &mut Reloader,
 ) -> io::Result<Exit> {
     let signals = SignalPipe::new(&[
         libc::SIGTERM,
@@ -45,12 +50,8 @@ pub fn run_vrrp(
     let sig_fd = signals.as_raw();
     poll.registry()
         .register(&mut SourceFd(&sig_fd), SIGNALS, Interest::READABLE)?;
-    let fds = rt.fds();
-    for (n, fd) in fds.iter().enumerate() {
-        poll.registry()
-            .register(&mut SourceFd(fd), Token(FIRST_FD + n), Interest::READABLE)?;
-    }
-    let monitor_token = Token(FIRST_FD + fds.len() - 1);
+    let mut fds = register(&poll, &rt)?;
+    let mut monitor_token = Token(FIRST_FD + fds.len() - 1);
     rt.start(now());
     let mut events = Events::with_capacity(64);
     loop {
@@ -77,7 +78,22 @@ pub fn run_vrrp(
                             }
                             libc::SIGHUP => {
                                 let _ = notifier.notify("RELOADING=1");
-                                ::log::info!("Reloading is not implemented yet - ignoring SIGHUP");
+                                ::log::info!("Reloading");
+                                match reload() {
+                                    Ok(specs) => {
+                                        for fd in &fds {
+                                            let _ = poll.registry().deregister(&mut SourceFd(fd));
+                                        }
+                                        if let Err(e) = rt.reload(specs, now()) {
+                                            ::log::error!(target: "vrrp", "Reload failed: {e}");
+                                        }
+                                        fds = register(&poll, &rt)?;
+                                        monitor_token = Token(FIRST_FD + fds.len() - 1);
+                                    }
+                                    Err(e) => ::log::error!(
+                                        "The new configuration cannot run ({e}) - keeping the running one"
+                                    ),
+                                }
                                 let _ = notifier.notify("READY=1");
                             }
                             _ => {}
@@ -89,4 +105,14 @@ pub fn run_vrrp(
             }
         }
     }
+}
+
+/// Register the runtime's descriptors: Token(FIRST_FD + n) for the n-th.
+fn register(poll: &Poll, rt: &vrrp::Runtime) -> io::Result<Vec<std::os::fd::RawFd>> {
+    let fds = rt.fds();
+    for (n, fd) in fds.iter().enumerate() {
+        poll.registry()
+            .register(&mut SourceFd(fd), Token(FIRST_FD + n), Interest::READABLE)?;
+    }
+    Ok(fds)
 }

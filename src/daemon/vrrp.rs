@@ -3,7 +3,7 @@
 //! module carries out their outputs and feeds them what arrives.
 
 use crate::sys::garp::LinkSender;
-use crate::sys::netlink::{AddressSpec, Family, Monitor, NetEvent, Netlink};
+use crate::sys::netlink::{Address, AddressSpec, Family, Link, Monitor, NetEvent, Netlink};
 use crate::sys::vrrp_socket::{Interface, Listen, VrrpRecvSocket, VrrpSendSocket};
 use crate::track::{Status, TrackSet, TrackerKey};
 use crate::vrrp::machine::{Input, Machine, Output, Params, State, Time};
@@ -84,6 +84,76 @@ struct Instance {
 }
 
 impl Instance {
+    /// An instance in INIT for `spec`, bound to its interface as the
+    /// kernel has it now.
+    fn build(spec: Spec, links: &[Link], addrs: &[Address]) -> io::Result<Instance> {
+        let iface = Interface::by_name(&spec.interface)
+            .map_err(|e| io::Error::new(e.kind(), format!("interface {}: {e}", spec.interface)))?;
+        let link = links.iter().find(|l| l.index == iface.index);
+        let mac = link.and_then(|l| l.mac6()).unwrap_or([0; 6]);
+        let up = link.is_some_and(|l| l.is_up());
+        let primary = addrs
+            .iter()
+            .filter(|a| a.index == iface.index && a.addr.is_ipv6() == spec.ipv6)
+            .map(|a| a.addr)
+            .find(|a| match a {
+                IpAddr::V6(v6) => v6.segments()[0] & 0xffc0 == 0xfe80,
+                IpAddr::V4(_) => true,
+            });
+        let src = spec.src.or(primary).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "({}) no source address on {}",
+                    spec.params.name, spec.interface
+                ),
+            )
+        })?;
+        let mut params = spec.params.clone();
+        params.local_addr = src;
+        let (auth_type, auth_data) = match spec.auth {
+            Auth::None => (0, [0; 8]),
+            Auth::Pass(d) => (1, d),
+            Auth::Ah => (2, [0; 8]),
+        };
+        let expect = Expect {
+            ipv6: spec.ipv6,
+            version: params.version,
+            vrid: params.vrid,
+            advert_int: params.advert_int,
+            auth_type,
+            auth_data,
+            vips: spec.vips.iter().map(|v| v.addr).collect(),
+            unicast: spec.unicast(),
+            check_unicast_src: spec.check_unicast_src,
+            peers: spec.peers.clone(),
+            skip_check_adv_addr: spec.skip_check_adv_addr,
+            old_checksum: OldChecksum::Auto,
+        };
+        Ok(Instance {
+            machine: Machine::new(params),
+            spec,
+            iface,
+            mac,
+            src,
+            expect,
+            counters: Counters::default(),
+            last_master: None,
+            ip_id: 0,
+            up,
+            track: TrackSet::default(),
+        })
+    }
+
+    /// What keepalived compares to decide that an instance of the new
+    /// configuration is one of the old (vrrp_exist): VRID, family,
+    /// interface, unicast or not (and then the source address), and the
+    /// multicast group. The name does not count.
+    fn identity(&self) -> (u8, bool, u32, Listen) {
+        let (_, ipv6, listen) = socket_key(self);
+        (self.spec.params.vrid, ipv6, self.iface.index, listen)
+    }
+
     /// Link up and no tracker in FAULT.
     fn healthy(&self) -> bool {
         self.up && !self.track.faulted()
@@ -119,66 +189,10 @@ impl Runtime {
         let addrs = nl.addresses()?;
         let mut monitor = Monitor::open()?;
         monitor.resync(&links);
-        let mut instances = Vec::new();
-        for spec in specs {
-            let iface = Interface::by_name(&spec.interface).map_err(|e| {
-                io::Error::new(e.kind(), format!("interface {}: {e}", spec.interface))
-            })?;
-            let link = links.iter().find(|l| l.index == iface.index);
-            let mac = link.and_then(|l| l.mac6()).unwrap_or([0; 6]);
-            let up = link.is_some_and(|l| l.is_up());
-            let primary = addrs
-                .iter()
-                .filter(|a| a.index == iface.index && a.addr.is_ipv6() == spec.ipv6)
-                .map(|a| a.addr)
-                .find(|a| match a {
-                    IpAddr::V6(v6) => v6.segments()[0] & 0xffc0 == 0xfe80,
-                    IpAddr::V4(_) => true,
-                });
-            let src = spec.src.or(primary).ok_or_else(|| {
-                io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!(
-                        "({}) no source address on {}",
-                        spec.params.name, spec.interface
-                    ),
-                )
-            })?;
-            let mut params = spec.params.clone();
-            params.local_addr = src;
-            let (auth_type, auth_data) = match spec.auth {
-                Auth::None => (0, [0; 8]),
-                Auth::Pass(d) => (1, d),
-                Auth::Ah => (2, [0; 8]),
-            };
-            let expect = Expect {
-                ipv6: spec.ipv6,
-                version: params.version,
-                vrid: params.vrid,
-                advert_int: params.advert_int,
-                auth_type,
-                auth_data,
-                vips: spec.vips.iter().map(|v| v.addr).collect(),
-                unicast: spec.unicast(),
-                check_unicast_src: spec.check_unicast_src,
-                peers: spec.peers.clone(),
-                skip_check_adv_addr: spec.skip_check_adv_addr,
-                old_checksum: OldChecksum::Auto,
-            };
-            instances.push(Instance {
-                machine: Machine::new(params),
-                spec,
-                iface,
-                mac,
-                src,
-                expect,
-                counters: Counters::default(),
-                last_master: None,
-                ip_id: 0,
-                up,
-                track: TrackSet::default(),
-            });
-        }
+        let instances = specs
+            .into_iter()
+            .map(|spec| Instance::build(spec, &links, &addrs))
+            .collect::<io::Result<Vec<_>>>()?;
         let mut rt = Runtime {
             instances,
             recv: Vec::new(),
@@ -380,6 +394,116 @@ impl Runtime {
         }
     }
 
+    /// SIGHUP with a configuration that passed its checks. Instances the
+    /// new configuration keeps (same VRID, family, interface, unicast
+    /// source and group, as keepalived matches them) keep their state: a
+    /// master keeps advertising and only the addresses that were dropped or
+    /// added change. Instances that are gone stop as at shutdown; new ones
+    /// start. On an error before anything changed, the old set runs on.
+    pub fn reload(&mut self, specs: Vec<Spec>, now: Time) -> io::Result<()> {
+        let links = self.nl.links()?;
+        let addrs = self.nl.addresses()?;
+        let fresh = specs
+            .into_iter()
+            .map(|spec| Instance::build(spec, &links, &addrs))
+            .collect::<io::Result<Vec<_>>>()?;
+        let mut taken = vec![false; self.instances.len()];
+        let continues: Vec<Option<usize>> = fresh
+            .iter()
+            .map(|new| {
+                let id = new.identity();
+                let old = (0..self.instances.len())
+                    .find(|&k| !taken[k] && self.instances[k].identity() == id);
+                if let Some(k) = old {
+                    taken[k] = true;
+                }
+                old
+            })
+            .collect();
+        for (k, kept) in taken.iter().enumerate() {
+            if !kept {
+                log::info!(target: "vrrp", "({}) not in the new configuration - stopping", self.instances[k].spec.params.name);
+                self.input(k, now, Input::Stop);
+            }
+        }
+        let mut announce = vec![false; fresh.len()];
+        for (n, new) in fresh.iter().enumerate() {
+            let Some(k) = continues[n] else { continue };
+            if self.instances[k].machine.state() != State::Master {
+                continue;
+            }
+            let old_vips = self.all_vips(k);
+            let new_vips: Vec<VipSpec> = new
+                .spec
+                .vips
+                .iter()
+                .chain(new.spec.excluded_vips.iter())
+                .cloned()
+                .collect();
+            let gone: Vec<VipSpec> = old_vips
+                .iter()
+                .filter(|v| !new_vips.contains(v))
+                .cloned()
+                .collect();
+            let added: Vec<VipSpec> = new_vips
+                .iter()
+                .filter(|v| !old_vips.contains(v))
+                .cloned()
+                .collect();
+            self.change_addresses(k, &gone, false);
+            self.change_addresses(k, &added, true);
+            announce[n] = !added.is_empty();
+        }
+        let mut old: Vec<Option<Instance>> = std::mem::take(&mut self.instances)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.instances = fresh
+            .into_iter()
+            .zip(&continues)
+            .map(|(mut new, k)| {
+                if let Some(o) = k.and_then(|k| old[k].take()) {
+                    let params = new.machine.params.clone();
+                    new.machine = o.machine;
+                    new.machine.reconfigure(params, now);
+                    new.counters = o.counters;
+                    new.track = o.track;
+                    new.last_master = o.last_master;
+                    new.ip_id = o.ip_id;
+                    new.expect.old_checksum = o.expect.old_checksum;
+                }
+                new
+            })
+            .collect();
+        self.recv.clear();
+        self.send.clear();
+        self.open_sockets()?;
+        for i in 0..self.instances.len() {
+            let prio = self.instances[i].effective_priority();
+            self.input(i, now, Input::Priority(prio));
+            match continues[i] {
+                Some(_) => {
+                    let inst = &self.instances[i];
+                    let healthy = inst.healthy();
+                    let faulted = inst.machine.state() == State::Fault;
+                    if healthy == faulted {
+                        self.input(i, now, Input::Up(healthy));
+                    }
+                    if announce[i] && self.instances[i].machine.state() == State::Master {
+                        let rep = self.instances[i].spec.params.garp_rep;
+                        self.gratuitous(i, rep);
+                    }
+                }
+                None => {
+                    let up = self.instances[i].healthy();
+                    self.input(i, now, Input::Start { up });
+                }
+            }
+        }
+        log::info!(target: "vrrp", "Configuration reloaded: {} kept, {} new, {} stopped", continues.iter().flatten().count(), continues.iter().filter(|c| c.is_none()).count(), taken.iter().filter(|t| !**t).count());
+        Ok(())
+    }
+
     /// Orderly stop: masters send priority 0 and remove their addresses.
     pub fn stop(&mut self, now: Time) {
         for i in 0..self.instances.len() {
@@ -516,16 +640,25 @@ impl Runtime {
         a
     }
 
+    /// Every address an instance adds as master: its VIPs and excluded VIPs.
+    fn all_vips(&self, i: usize) -> Vec<VipSpec> {
+        let spec = &self.instances[i].spec;
+        spec.vips
+            .iter()
+            .chain(spec.excluded_vips.iter())
+            .cloned()
+            .collect()
+    }
+
     fn addresses(&mut self, i: usize, add: bool) {
+        let vips = self.all_vips(i);
+        self.change_addresses(i, &vips, add);
+    }
+
+    fn change_addresses(&mut self, i: usize, vips: &[VipSpec], add: bool) {
         let iface = self.instances[i].iface.index;
         let name = self.instances[i].spec.params.name.clone();
-        let specs: Vec<AddressSpec> = self.instances[i]
-            .spec
-            .vips
-            .iter()
-            .chain(self.instances[i].spec.excluded_vips.iter())
-            .map(|v| self.vip_spec(iface, v))
-            .collect();
+        let specs: Vec<AddressSpec> = vips.iter().map(|v| self.vip_spec(iface, v)).collect();
         for s in specs {
             let r = if add {
                 self.nl.add_address(&s)

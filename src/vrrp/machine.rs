@@ -272,6 +272,40 @@ impl Machine {
         }
     }
 
+    /// A configuration reload kept this instance: take the new parameters
+    /// without leaving the current state (a master keeps its addresses and
+    /// goes on advertising; a backup restarts its down timer with the new
+    /// values). The effective priority restarts from the new base; the
+    /// runtime re-applies the trackers' weights after this.
+    pub fn reconfigure(&mut self, params: Params, now: Time) {
+        let base = params.priority;
+        let interval_changed = params.advert_int != self.params.advert_int;
+        self.params = params;
+        self.base_priority = base;
+        self.effective_priority = base;
+        match self.state {
+            State::Master => {
+                self.master_adver_int = self.params.advert_int;
+                if interval_changed {
+                    self.init_sands(now);
+                }
+                if self.params.garp_refresh == 0 {
+                    self.garp_refresh_at = None;
+                } else if self.garp_refresh_at.is_none() {
+                    self.garp_refresh_at = Some(now.plus(self.params.garp_refresh));
+                }
+            }
+            State::Backup => {
+                if self.params.version == Version::V2 {
+                    self.master_adver_int = self.params.advert_int;
+                }
+                self.ms_down_timer = self.master_down_interval();
+                self.init_sands(now);
+            }
+            _ => {}
+        }
+    }
+
     fn start(&mut self, now: Time, up: bool, out: &mut Vec<Output>) {
         self.master_adver_int = self.params.advert_int;
         if up && self.params.want_master && self.base_priority == PRIO_OWNER {
@@ -612,6 +646,41 @@ mod tests {
         run(&mut m, 0, Input::Start { up: true });
         run(&mut m, 1_000_000, advert("10.0.0.2", 100));
         assert!(m.deadline() > before);
+    }
+
+    #[test]
+    fn reconfigure_keeps_the_state_and_applies_the_new_values() {
+        let mut m = machine(100);
+        run(&mut m, 0, Input::Start { up: true });
+        let down = 3 * SECOND + 156 * SECOND / 256;
+        run(&mut m, down, Input::Timer);
+        assert_eq!(m.state(), State::Master);
+        // A master stays master, adds nothing again, keeps its timer when
+        // the interval is unchanged.
+        let mut p = m.params.clone();
+        p.priority = 120;
+        m.reconfigure(p.clone(), Time(down + 10));
+        assert_eq!(m.state(), State::Master);
+        assert_eq!(m.priority(), 120);
+        assert_eq!(m.deadline(), Some(Time(down + SECOND)));
+        let out = run(&mut m, down + SECOND, Input::Timer);
+        assert_eq!(out, [Output::SendAdvert { priority: 120 }]);
+        // A new interval takes effect at once.
+        p.advert_int = 2 * SECOND;
+        m.reconfigure(p, Time(down + SECOND + 5));
+        assert_eq!(m.deadline(), Some(Time(down + 3 * SECOND + 5)));
+
+        // A backup restarts its down timer with the new priority's skew.
+        let mut b = machine(100);
+        run(&mut b, 0, Input::Start { up: true });
+        let mut p = b.params.clone();
+        p.priority = 200;
+        b.reconfigure(p, Time(500));
+        assert_eq!(b.state(), State::Backup);
+        assert_eq!(
+            b.deadline(),
+            Some(Time(500 + 3 * SECOND + 56 * SECOND / 256))
+        );
     }
 
     #[test]
