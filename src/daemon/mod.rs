@@ -2,6 +2,8 @@
 //! receive sockets and the netlink monitor; the monotonic clock is read once
 //! per turn and handed to every machine.
 
+pub mod firewall;
+pub mod kernel;
 pub mod log;
 pub mod spec;
 pub mod vrrp;
@@ -45,12 +47,12 @@ pub fn run_vrrp(
     let sig_fd = signals.as_raw();
     poll.registry()
         .register(&mut SourceFd(&sig_fd), SIGNALS, Interest::READABLE)?;
-    let fds = rt.fds();
+    let mut fds = rt.fds();
     for (n, fd) in fds.iter().enumerate() {
         poll.registry()
             .register(&mut SourceFd(fd), Token(FIRST_FD + n), Interest::READABLE)?;
     }
-    let monitor_token = Token(FIRST_FD + fds.len() - 1);
+    let mut monitor_token = Token(FIRST_FD + fds.len() - 1);
     rt.start(now());
     let mut events = Events::with_capacity(64);
     loop {
@@ -84,7 +86,26 @@ pub fn run_vrrp(
                         }
                     }
                 }
-                tok if tok == monitor_token => rt.on_netlink(t),
+                tok if tok == monitor_token => {
+                    rt.on_netlink(t);
+                    if rt.needs_rebind() {
+                        // An interface came back: new sockets, registered
+                        // anew (the old ones still open while deregistered).
+                        for fd in &fds {
+                            let _ = poll.registry().deregister(&mut SourceFd(fd));
+                        }
+                        rt.rebind();
+                        fds = rt.fds();
+                        for (n, fd) in fds.iter().enumerate() {
+                            poll.registry().register(
+                                &mut SourceFd(fd),
+                                Token(FIRST_FD + n),
+                                Interest::READABLE,
+                            )?;
+                        }
+                        monitor_token = Token(FIRST_FD + fds.len() - 1);
+                    }
+                }
                 Token(n) => rt.on_readable(n - FIRST_FD, t),
             }
         }
