@@ -766,7 +766,8 @@ impl Kernel {
         if let Ok(dir) = std::fs::read_dir("/proc/sys/net/ipv4/conf") {
             for e in dir.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if name == "all" || name == "default" {
+                // keepalived 2.2.7 leaves the loopback interface alone.
+                if name == "all" || name == "default" || name == "lo" {
                     continue;
                 }
                 if let Some(v) = sysctl::get_ipv4(&name, "rp_filter") {

@@ -194,110 +194,134 @@ impl Runtime {
     /// VMAC naming.
     pub fn with_kernel(specs: Vec<Spec>, kspec: KernelSpec) -> io::Result<Runtime> {
         let mut nl = Netlink::open()?;
-        let mut links = nl.links()?;
         let mut kernel = Kernel::new(kspec);
-        let mut instances = Vec::new();
-        for spec in specs {
-            let base_iface = Interface::by_name(&spec.interface).map_err(|e| {
-                io::Error::new(e.kind(), format!("interface {}: {e}", spec.interface))
-            })?;
-            let base_link = links
-                .iter()
-                .find(|l| l.index == base_iface.index)
-                .cloned()
-                .unwrap_or_default();
-            let (iface, net) = match &spec.vmac {
-                Some(plan) => {
-                    let others = kernel.vmac_names();
-                    let (name, _) = kernel
-                        .setup_vmac(&mut nl, plan, spec.params.vrid, &base_link, &links, &others)
-                        .map_err(|e| {
-                            io::Error::new(
-                                e.kind(),
-                                format!(
-                                    "({}): Unable to create VMAC interface: {e}",
-                                    spec.params.name
-                                ),
+        // VMACs made before a failure are taken back.
+        let built = (|| -> io::Result<(Vec<Instance>, Vec<Link>)> {
+            let mut links = nl.links()?;
+            let mut instances = Vec::new();
+            for spec in specs {
+                let base_iface = Interface::by_name(&spec.interface).map_err(|e| {
+                    io::Error::new(e.kind(), format!("interface {}: {e}", spec.interface))
+                })?;
+                let base_link = links
+                    .iter()
+                    .find(|l| l.index == base_iface.index)
+                    .cloned()
+                    .unwrap_or_default();
+                let (iface, net) = match &spec.vmac {
+                    Some(plan) => {
+                        let others = kernel.vmac_names();
+                        let (name, _) = kernel
+                            .setup_vmac(
+                                &mut nl,
+                                plan,
+                                spec.params.vrid,
+                                &base_link,
+                                &links,
+                                &others,
                             )
-                        })?;
-                    links = nl.links()?;
-                    let vmac = Interface::by_name(&name)?;
-                    let net = if plan.xmit_base {
-                        base_iface.clone()
-                    } else {
-                        vmac.clone()
-                    };
-                    (vmac, net)
+                            .map_err(|e| {
+                                io::Error::new(
+                                    e.kind(),
+                                    format!(
+                                        "({}): Unable to create VMAC interface: {e}",
+                                        spec.params.name
+                                    ),
+                                )
+                            })?;
+                        links = nl.links()?;
+                        let vmac = Interface::by_name(&name)?;
+                        let net = if plan.xmit_base {
+                            base_iface.clone()
+                        } else {
+                            vmac.clone()
+                        };
+                        (vmac, net)
+                    }
+                    None => (base_iface.clone(), base_iface.clone()),
+                };
+                if spec.promote_secondaries {
+                    kernel.promote_secondaries(&iface.name);
                 }
-                None => (base_iface.clone(), base_iface.clone()),
-            };
-            if spec.promote_secondaries {
-                kernel.promote_secondaries(&iface.name);
+                let link = links.iter().find(|l| l.index == iface.index);
+                let mac = link.and_then(|l| l.mac6()).unwrap_or([0; 6]);
+                let up = link.is_some_and(|l| l.is_up());
+                let addrs = nl.addresses()?;
+                // The source is the configured interface's address (a VMAC
+                // carries only VIPs, and for IPv6 the parent's link-local).
+                let primary = primary_address(&addrs, base_iface.index, spec.ipv6);
+                let src_from_iface = spec.src.is_none();
+                let src = spec.src.or(primary).ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::NotFound,
+                        format!(
+                            "({}) no source address on {}",
+                            spec.params.name, spec.interface
+                        ),
+                    )
+                })?;
+                let mut params = spec.params.clone();
+                params.local_addr = src;
+                let (auth_type, auth_data) = match spec.auth {
+                    Auth::None => (0, [0; 8]),
+                    Auth::Pass(d) => (1, d),
+                    Auth::Ah => (2, [0; 8]),
+                };
+                let expect = Expect {
+                    ipv6: spec.ipv6,
+                    version: params.version,
+                    vrid: params.vrid,
+                    advert_int: params.advert_int,
+                    auth_type,
+                    auth_data,
+                    vips: spec.vips.iter().map(|v| v.addr).collect(),
+                    unicast: spec.unicast(),
+                    check_unicast_src: spec.check_unicast_src,
+                    peers: spec.peers.clone(),
+                    skip_check_adv_addr: spec.skip_check_adv_addr,
+                    old_checksum: OldChecksum::Auto,
+                };
+                instances.push(Instance {
+                    machine: Machine::new(params),
+                    base: spec.interface.clone(),
+                    base_index: base_iface.index,
+                    src_stale: false,
+                    spec,
+                    iface,
+                    net,
+                    gone: false,
+                    src_from_iface,
+                    fw_set: false,
+                    routes_set: Vec::new(),
+                    rules_set: Vec::new(),
+                    mac,
+                    src,
+                    expect,
+                    counters: Counters::default(),
+                    last_master: None,
+                    ip_id: 0,
+                    up,
+                    track: TrackSet::default(),
+                });
             }
-            let link = links.iter().find(|l| l.index == iface.index);
-            let mac = link.and_then(|l| l.mac6()).unwrap_or([0; 6]);
-            let up = link.is_some_and(|l| l.is_up());
-            let addrs = nl.addresses()?;
-            // The source is the configured interface's address (a VMAC
-            // carries only VIPs, and for IPv6 the parent's link-local).
-            let primary = primary_address(&addrs, base_iface.index, spec.ipv6);
-            let src_from_iface = spec.src.is_none();
-            let src = spec.src.or(primary).ok_or_else(|| {
-                io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!(
-                        "({}) no source address on {}",
-                        spec.params.name, spec.interface
-                    ),
-                )
-            })?;
-            let mut params = spec.params.clone();
-            params.local_addr = src;
-            let (auth_type, auth_data) = match spec.auth {
-                Auth::None => (0, [0; 8]),
-                Auth::Pass(d) => (1, d),
-                Auth::Ah => (2, [0; 8]),
-            };
-            let expect = Expect {
-                ipv6: spec.ipv6,
-                version: params.version,
-                vrid: params.vrid,
-                advert_int: params.advert_int,
-                auth_type,
-                auth_data,
-                vips: spec.vips.iter().map(|v| v.addr).collect(),
-                unicast: spec.unicast(),
-                check_unicast_src: spec.check_unicast_src,
-                peers: spec.peers.clone(),
-                skip_check_adv_addr: spec.skip_check_adv_addr,
-                old_checksum: OldChecksum::Auto,
-            };
-            instances.push(Instance {
-                machine: Machine::new(params),
-                base: spec.interface.clone(),
-                base_index: base_iface.index,
-                src_stale: false,
-                spec,
-                iface,
-                net,
-                gone: false,
-                src_from_iface,
-                fw_set: false,
-                routes_set: Vec::new(),
-                rules_set: Vec::new(),
-                mac,
-                src,
-                expect,
-                counters: Counters::default(),
-                last_master: None,
-                ip_id: 0,
-                up,
-                track: TrackSet::default(),
-            });
-        }
+            Ok((instances, links))
+        })();
+        let (instances, links) = match built {
+            Ok(v) => v,
+            Err(e) => {
+                kernel.stop(&mut nl, false);
+                return Err(e);
+            }
+        };
         // Subscribed only now, so that the VMACs made above are known
         // links rather than news.
-        let mut monitor = Monitor::open()?;
+        let mut monitor = match Monitor::open() {
+            Ok(m) => m,
+            Err(e) => {
+                kernel.stop(&mut nl, false);
+                return Err(e);
+            }
+        };
         monitor.resync(&links);
         let mut rt = Runtime {
             instances,
@@ -310,7 +334,10 @@ impl Runtime {
             kernel,
             rebind: false,
         };
-        rt.open_sockets()?;
+        if let Err(e) = rt.open_sockets() {
+            rt.kernel.stop(&mut rt.nl, false);
+            return Err(e);
+        }
         Ok(rt)
     }
 
@@ -534,7 +561,10 @@ impl Runtime {
     /// An interface appeared: instances waiting for one of that name bind
     /// to it.
     fn link_added(&mut self, l: &Link, now: Time) {
-        log::info!(target: "vrrp", "Interface {} added", l.name);
+        // Not for the VMACs we make ourselves.
+        if !self.kernel.vmac_names().contains(&l.name) {
+            log::info!(target: "vrrp", "Interface {} added", l.name);
+        }
         for i in 0..self.instances.len() {
             if self.instances[i].gone && self.instances[i].base == l.name {
                 self.revive(i, now);
@@ -794,12 +824,24 @@ impl Runtime {
         }
     }
 
-    fn vip_spec(&self, iface: u32, v: &VipSpec) -> AddressSpec {
-        let index = v
-            .dev
-            .as_ref()
-            .and_then(|d| Interface::by_name(d).ok())
-            .map_or(iface, |i| i.index);
+    /// The address spec of a VIP of instance `i`. Without `dev` (or with
+    /// the instance's own interface) it goes on the instance's interface:
+    /// its VMAC if it has one and the family is the instance's, otherwise
+    /// the configured interface (as keepalived places eVIPs of the other
+    /// family).
+    fn vip_spec(&self, i: usize, v: &VipSpec) -> AddressSpec {
+        let inst = &self.instances[i];
+        let own = inst.iface.index;
+        let default = if inst.spec.vmac.is_some() && v.addr.is_ipv6() != inst.spec.ipv6 {
+            inst.base_index
+        } else {
+            own
+        };
+        let index = match v.dev.as_deref() {
+            None => default,
+            Some(d) if d == inst.base => default,
+            Some(d) => Interface::by_name(d).map_or(default, |i| i.index),
+        };
         let mut a = AddressSpec::vip(index, v.addr, v.prefix_len);
         a.broadcast = v.broadcast;
         a.label = v.label.clone();
@@ -824,7 +866,7 @@ impl Runtime {
             .iter()
             .chain(inst.spec.excluded_vips.iter())
             .map(|v| {
-                let s = self.vip_spec(iface, v);
+                let s = self.vip_spec(i, v);
                 let ifname = if s.ifindex == iface {
                     inst.iface.name.clone()
                 } else {
@@ -917,14 +959,13 @@ impl Runtime {
     }
 
     fn addresses(&mut self, i: usize, add: bool) {
-        let iface = self.instances[i].iface.index;
         let name = self.instances[i].spec.params.name.clone();
         let specs: Vec<AddressSpec> = self.instances[i]
             .spec
             .vips
             .iter()
             .chain(self.instances[i].spec.excluded_vips.iter())
-            .map(|v| self.vip_spec(iface, v))
+            .map(|v| self.vip_spec(i, v))
             .collect();
         for s in specs {
             let r = if add {

@@ -1732,6 +1732,84 @@ mod tests {
     }
 
     #[test]
+    fn route_options_encode_and_decode() {
+        let mut r = RouteSpec::new(ip("10.67.0.0"), 24);
+        r.metrics = RouteMetrics {
+            values: vec![(RTAX_MTU, 1400), (RTAX_INITCWND, 10)],
+            congctl: Some("cubic".into()),
+            lock: 1 << RTAX_MTU,
+        };
+        r.realms = Some((3 << 16) | 4);
+        r.encap = Some(Encap::Mpls(vec![100, 200]));
+        r.nexthops = vec![
+            NextHop {
+                via: Some(ip("10.99.0.3")),
+                oif: Some(2),
+                weight: Some(2),
+                ..NextHop::default()
+            },
+            NextHop {
+                via: Some(ip("fe80::1")),
+                oif: Some(2),
+                onlink: true,
+                ..NextHop::default()
+            },
+        ];
+        let b = wire(route_message(&r, true), 0);
+        let m = split_datagram(&b)[0];
+        let Some(RouteNetlinkMessage::NewRoute(back)) = decode_inner(&m) else {
+            panic!("does not decode");
+        };
+        let a = &back.attributes;
+        assert!(a.contains(&RouteAttribute::Realm(RouteRealm {
+            source: 3,
+            destination: 4
+        })));
+        assert!(a.contains(&RouteAttribute::EncapType(RouteLwEnCapType::Mpls)));
+        let metrics = a
+            .iter()
+            .find_map(|x| match x {
+                RouteAttribute::Metrics(m) => Some(m.clone()),
+                _ => None,
+            })
+            .expect("metrics");
+        assert!(metrics.contains(&RouteMetric::Mtu(1400)));
+        assert!(metrics.contains(&RouteMetric::Lock(1 << RTAX_MTU)));
+        assert!(metrics.contains(&RouteMetric::CcAlgo("cubic".into())));
+        let hops = a
+            .iter()
+            .find_map(|x| match x {
+                RouteAttribute::MultiPath(h) => Some(h.clone()),
+                _ => None,
+            })
+            .expect("multipath");
+        assert_eq!(hops.len(), 2);
+        // rtnh_hops is the weight less one, as ip(8) writes it.
+        assert_eq!(hops[0].hops, 1);
+        assert_eq!(hops[0].interface_index, 2);
+        assert_eq!(hops[1].flags, RouteNextHopFlags::Onlink);
+        assert!(hops[1]
+            .attributes
+            .contains(&RouteAttribute::Via(RouteVia::Inet6(
+                "fe80::1".parse().unwrap()
+            ))));
+    }
+
+    #[test]
+    fn macvlan_links_parse_the_same_both_ways() {
+        let mut l = link_message(7, "vrrp.51", 0x1043);
+        l.attributes.push(macvlan_info());
+        l.attributes.push(LinkAttribute::Link(2));
+        let b = wire(RouteNetlinkMessage::NewLink(l), 0);
+        let m = split_datagram(&b)[0];
+        let parsed = parse_link(&m).unwrap();
+        assert_eq!(parsed.kind.as_deref(), Some("macvlan"));
+        assert_eq!(parsed.macvlan_mode, Some(MACVLAN_MODE_PRIVATE));
+        assert_eq!(parsed.parent, Some(2));
+        assert_eq!(link_by_hand(m.payload), Some(parsed));
+    }
+
+    #[test]
     fn rule_table_zero_means_main() {
         let mut r = RuleSpec::to_table(Family::V4, 0);
         r.from = Some((ip("10.99.0.0"), 24));

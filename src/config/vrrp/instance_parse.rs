@@ -3,7 +3,9 @@
 //! them).
 
 use super::instance::*;
-use super::instance_env::{global_vrrp, interface_info, link_kind, parse_sockaddr, IFNAMSIZ};
+use super::instance_env::{
+    global_vrrp, interface_info, is_private_macvlan, link_kind, parse_sockaddr, IFNAMSIZ,
+};
 use crate::config::diag::Class;
 use crate::config::parser::{Args, Ctx, Keyword, Missing, Res};
 use crate::config::script;
@@ -467,7 +469,7 @@ fn use_vmac(ctx: &mut Ctx, a: &Args) -> Res {
                 general(ctx, a, i, format!("({n}) VRRP instance {other} already uses the interface name '{w}': ignored"));
                 continue;
             }
-            if ctx.host.interface_exists(&w) && link_kind(ctx, &w).as_deref() != Some("macvlan") {
+            if ctx.host.interface_exists(&w) && !is_private_macvlan(ctx, &w) {
                 general(ctx, a, i, format!("({n}) interface '{w}' already exists and is not a private macvlan: the VMAC gets a name of its own"));
                 continue;
             }
