@@ -184,7 +184,8 @@ fn snapshot(ns: &str) -> BTreeMap<&'static str, String> {
             "cd /proc/sys/net; for i in $(ls ipv4/conf); do \
              for p in arp_ignore arp_filter accept_local rp_filter promote_secondaries; do \
              echo ipv4.$i.$p=$(cat ipv4/conf/$i/$p); done; \
-             echo ipv6.$i.disable_ipv6=$(cat ipv6/conf/$i/disable_ipv6 2>/dev/null); done",
+             echo ipv6.$i.disable_ipv6=$(cat ipv6/conf/$i/disable_ipv6 2>/dev/null); done; \
+             echo igmp_link_local_mcast_reports=$(cat ipv4/igmp_link_local_mcast_reports)",
         )),
     );
     m
@@ -329,6 +330,7 @@ fn has_addr(ns: &str, dev: &str, addr: &str) -> bool {
 const ROUTES_CONF: &str = "\
 global_defs {
   router_id routes
+  disable_local_igmp
 }
 static_ipaddress {
   10.55.0.1/24 dev eth0
@@ -451,6 +453,9 @@ fn routes_rules_and_statics_match_keepalived() {
     ] {
         assert!(rules.contains(want), "no '{want}' in\n{rules}");
     }
+    // disable_local_igmp: off while running, back at exit.
+    assert!(snap(&ours, "master", "sysctls").contains("igmp_link_local_mcast_reports=0"));
+    assert!(snap(&ours, "after", "sysctls").contains("igmp_link_local_mcast_reports=1"));
     // FAULT: the virtual ones go, the static rule stays.
     let fault_rules = snap(&ours, "fault", "rules");
     assert!(fault_rules.contains("500:") && !fault_rules.contains("1008:"));
