@@ -105,7 +105,11 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
             return 2;
         }
     };
-    if specs.is_empty() {
+    let kspec = daemon::spec::kernel_spec(&loaded.config);
+    let has_statics = !(kspec.static_addresses.is_empty()
+        && kspec.static_routes.is_empty()
+        && kspec.static_rules.is_empty());
+    if specs.is_empty() && !has_statics {
         log::error!("Nothing to run: keepalived-rs runs vrrp_instance blocks only (IPVS checkers are not implemented yet)");
         return 6;
     }
@@ -132,7 +136,7 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
     };
     let _vrrp_pid =
         keepalived_rs::sys::process::PidFile::create(std::path::Path::new(&vrrp_pid_path)).ok();
-    let mut rt = match daemon::vrrp::Runtime::new(specs) {
+    let mut rt = match daemon::vrrp::Runtime::with_kernel(specs, kspec) {
         Ok(rt) => rt,
         Err(e) => {
             log::error!(target: "vrrp", "Cannot start VRRP: {e}");

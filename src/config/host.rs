@@ -62,6 +62,11 @@ pub trait Host {
     fn resolve(&self, name: &str) -> Vec<IpAddr>;
     /// A small system file (e.g. /etc/iproute2/rt_tables), if readable.
     fn read_to_string(&self, path: &Path) -> Option<String>;
+    /// An existing interface's kind ("macvlan", "vrf"...) and, for a
+    /// macvlan, its mode (`MACVLAN_MODE_*`), when the host can tell.
+    fn link_kind(&self, _name: &str) -> Option<(String, Option<u32>)> {
+        None
+    }
 }
 
 /// Remembers the answers about interfaces, users and system files for the
@@ -151,6 +156,9 @@ impl Host for Cached<'_> {
     }
     fn resolve(&self, name: &str) -> Vec<IpAddr> {
         memo(&self.names, &name.to_string(), || self.inner.resolve(name))
+    }
+    fn link_kind(&self, name: &str) -> Option<(String, Option<u32>)> {
+        self.inner.link_kind(name)
     }
     fn read_to_string(&self, path: &Path) -> Option<String> {
         memo(&self.files, &path.to_path_buf(), || {

@@ -2,6 +2,8 @@
 //! receive sockets and the netlink monitor; the monotonic clock is read once
 //! per turn and handed to every machine.
 
+pub mod firewall;
+pub mod kernel;
 pub mod log;
 pub mod spec;
 pub mod vrrp;
@@ -100,7 +102,19 @@ pub fn run_vrrp(
                         }
                     }
                 }
-                tok if tok == monitor_token => rt.on_netlink(t),
+                tok if tok == monitor_token => {
+                    rt.on_netlink(t);
+                    if rt.needs_rebind() {
+                        // An interface came back: new sockets, registered
+                        // anew (the old ones still open while deregistered).
+                        for fd in &fds {
+                            let _ = poll.registry().deregister(&mut SourceFd(fd));
+                        }
+                        rt.rebind();
+                        fds = register(&poll, &rt)?;
+                        monitor_token = Token(FIRST_FD + fds.len() - 1);
+                    }
+                }
                 Token(n) => rt.on_readable(n - FIRST_FD, t),
             }
         }

@@ -1,5 +1,7 @@
 //! From the checked configuration to what the VRRP runtime needs.
 
+use super::firewall::FwConfig;
+use super::kernel::{self, KernelSpec, VmacPlan};
 use super::vrrp::{Spec, VipSpec};
 use crate::config::model::Config;
 use crate::config::vrrp::instance::{AuthType, Completion, Family, InitialState, Instance};
@@ -65,13 +67,20 @@ fn spec(inst: &Instance) -> Result<Spec, String> {
     p.garp_refresh_rep = g.master_refresh_repeat.unwrap_or(1);
     p.garp_lower_prio_rep = g.lower_prio_repeat.unwrap_or(p.garp_rep);
     p.garp_lower_prio_delay = g.lower_prio_delay.map_or(p.garp_delay, micros);
-    let vip = |v: &crate::config::vrrp::ipaddr::IpAddress| VipSpec {
-        addr: v.addr,
-        prefix_len: v.prefix_len,
-        dev: v.dev.clone(),
-        broadcast: v.broadcast,
-        label: v.label.clone(),
-        scope: v.scope,
+    let vip = |v: &crate::config::vrrp::ipaddr::IpAddress| {
+        let a = kernel::address_spec(v, 0);
+        VipSpec {
+            addr: v.addr,
+            prefix_len: v.prefix_len,
+            dev: v.dev.clone(),
+            broadcast: v.broadcast,
+            label: v.label.clone(),
+            scope: v.scope,
+            peer: a.peer,
+            flags: a.flags,
+            preferred_lft: a.preferred_lft,
+            no_track: v.no_track,
+        }
     };
     let auth = match &inst.auth {
         Some(a) if p.version == Version::V2 && !a.password.is_empty() => match a.kind {
@@ -102,7 +111,54 @@ fn spec(inst: &Instance) -> Result<Spec, String> {
         mcast_group: inst.mcast_dst_ip,
         check_unicast_src: inst.check_unicast_src,
         skip_check_adv_addr: inst.skip_check_adv_addr,
+        routes: inst.virtual_routes.clone(),
+        rules: inst.virtual_rules.iter().map(kernel::rule_spec).collect(),
+        vmac: inst.vmac.as_ref().map(|m| VmacPlan {
+            instance: inst.name.clone(),
+            name: m.ifname.clone(),
+            mac: m.mac.unwrap_or_else(|| kernel::vmac_mac(vrid, ipv6)),
+            ipv6,
+            other_family: inst.excluded_vips.iter().any(|v| v.addr.is_ipv6() != ipv6),
+            xmit_base: inst.vmac_xmit_base,
+            src: inst.src_ip,
+        }),
+        accept: inst.accept.unwrap_or(true) || priority == 255,
+        dont_track_primary: inst.dont_track_primary,
+        // A VMAC has it on anyway (keepalived ignores it there).
+        promote_secondaries: inst.promote_secondaries && inst.vmac.is_none(),
     })
+}
+
+/// The global kernel settings: statics, nftables, VMAC names.
+pub fn kernel_spec(cfg: &Config) -> KernelSpec {
+    let g = &cfg.global;
+    let instances = &cfg.vrrp.instances.list;
+    // keepalived (an nftables build) uses nftables when configured, and
+    // for any instance with a VMAC or without accept mode.
+    let needed = instances
+        .iter()
+        .any(|i| i.vmac.is_some() || i.accept == Some(false));
+    let firewall = (g.vrrp_nftables.is_some() || needed).then(|| FwConfig {
+        table: g
+            .vrrp_nftables
+            .clone()
+            .unwrap_or_else(|| super::firewall::DEFAULT_TABLE.into()),
+        priority: g.vrrp_nftables_priority,
+        counters: g.nftables_counters,
+        ifindex: g.vrrp_nftables_ifindex,
+    });
+    if needed && g.vrrp_nftables.is_none() {
+        ::log::info!(target: "vrrp", "use_vmac or no_accept/strict specified, but no firewall configured - using nftables");
+    }
+    let s = &cfg.vrrp.statics;
+    KernelSpec {
+        firewall,
+        static_addresses: s.addresses.clone(),
+        static_routes: s.routes.clone(),
+        static_rules: s.rules.clone(),
+        vmac_prefix: g.vmac_prefix.clone(),
+        disable_local_igmp: g.disable_local_igmp,
+    }
 }
 
 #[cfg(test)]

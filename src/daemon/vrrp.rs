@@ -2,8 +2,13 @@
 //! to the kernel (addresses, gratuitous ARP/NA). The machines decide; this
 //! module carries out their outputs and feeds them what arrives.
 
+use super::firewall::FwAddr;
+use super::kernel::{self, Kernel, KernelSpec, VmacPlan};
+use crate::config::vrrp::route::Route;
 use crate::sys::garp::LinkSender;
-use crate::sys::netlink::{Address, AddressSpec, Family, Link, Monitor, NetEvent, Netlink};
+use crate::sys::netlink::{
+    AddressSpec, Family, Link, Monitor, NetEvent, Netlink, RouteSpec, RuleSpec,
+};
 use crate::sys::vrrp_socket::{Interface, Listen, VrrpRecvSocket, VrrpSendSocket};
 use crate::track::{Status, TrackSet, TrackerKey};
 use crate::vrrp::machine::{Input, Machine, Output, Params, State, Time};
@@ -26,6 +31,13 @@ pub struct VipSpec {
     pub broadcast: Option<Ipv4Addr>,
     pub label: Option<String>,
     pub scope: u8,
+    pub peer: Option<IpAddr>,
+    /// `IFA_F_*` flags (IPv6 `nodad` unless `-nodad`, `noprefixroute`...).
+    pub flags: u32,
+    /// IPv6 preferred lifetime (0: deprecated).
+    pub preferred_lft: Option<u32>,
+    /// `no_track`.
+    pub no_track: bool,
 }
 
 /// What the runtime needs to know about an instance.
@@ -44,6 +56,19 @@ pub struct Spec {
     pub mcast_group: Option<IpAddr>,
     pub check_unicast_src: bool,
     pub skip_check_adv_addr: bool,
+    /// `virtual_routes`: interfaces are looked up when they are added.
+    pub routes: Vec<Route>,
+    /// `virtual_rules`.
+    pub rules: Vec<RuleSpec>,
+    /// `use_vmac`.
+    pub vmac: Option<VmacPlan>,
+    /// Traffic to the addresses is accepted while master (`accept`, or the
+    /// address owner); otherwise it is dropped by nftables.
+    pub accept: bool,
+    /// `dont_track_primary`.
+    pub dont_track_primary: bool,
+    /// `promote_secondaries`.
+    pub promote_secondaries: bool,
 }
 
 impl Spec {
@@ -63,13 +88,33 @@ fn socket_key(inst: &Instance) -> (u32, bool, Listen) {
             IpAddr::V4(VRRP_GROUP_V4)
         }))
     };
-    (inst.iface.index, inst.spec.ipv6, listen)
+    (inst.net.index, inst.spec.ipv6, listen)
 }
 
 struct Instance {
     spec: Spec,
     machine: Machine,
+    /// Where the addresses go: the configured interface, or the VMAC.
     iface: Interface,
+    /// Where adverts are sent and received: `iface`, or with
+    /// `vmac_xmit_base` the VMAC's parent.
+    net: Interface,
+    /// The configured interface, by name: it may go and come back.
+    base: String,
+    base_index: u32,
+    /// The source address left with the interface; the next suitable
+    /// address on it replaces it.
+    src_stale: bool,
+    /// The interface (or its parent) is gone; sockets wait for it.
+    gone: bool,
+    /// The source address came from the interface (not the configuration)
+    /// and may be replaced when the interface's addresses change.
+    src_from_iface: bool,
+    /// The drop rules for the addresses are in place.
+    fw_set: bool,
+    /// The virtual routes and rules added, to remove the same ones.
+    routes_set: Vec<RouteSpec>,
+    rules_set: Vec<RuleSpec>,
     mac: [u8; 6],
     /// Our advert source address.
     src: IpAddr,
@@ -84,65 +129,10 @@ struct Instance {
 }
 
 impl Instance {
-    /// An instance in INIT for `spec`, bound to its interface as the
-    /// kernel has it now.
-    fn build(spec: Spec, links: &[Link], addrs: &[Address]) -> io::Result<Instance> {
-        let iface = Interface::by_name(&spec.interface)
-            .map_err(|e| io::Error::new(e.kind(), format!("interface {}: {e}", spec.interface)))?;
-        let link = links.iter().find(|l| l.index == iface.index);
-        let mac = link.and_then(|l| l.mac6()).unwrap_or([0; 6]);
-        let up = link.is_some_and(|l| l.is_up());
-        let primary = addrs
-            .iter()
-            .filter(|a| a.index == iface.index && a.addr.is_ipv6() == spec.ipv6)
-            .map(|a| a.addr)
-            .find(|a| match a {
-                IpAddr::V6(v6) => v6.segments()[0] & 0xffc0 == 0xfe80,
-                IpAddr::V4(_) => true,
-            });
-        let src = spec.src.or(primary).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                format!(
-                    "({}) no source address on {}",
-                    spec.params.name, spec.interface
-                ),
-            )
-        })?;
-        let mut params = spec.params.clone();
-        params.local_addr = src;
-        let (auth_type, auth_data) = match spec.auth {
-            Auth::None => (0, [0; 8]),
-            Auth::Pass(d) => (1, d),
-            Auth::Ah => (2, [0; 8]),
-        };
-        let expect = Expect {
-            ipv6: spec.ipv6,
-            version: params.version,
-            vrid: params.vrid,
-            advert_int: params.advert_int,
-            auth_type,
-            auth_data,
-            vips: spec.vips.iter().map(|v| v.addr).collect(),
-            unicast: spec.unicast(),
-            check_unicast_src: spec.check_unicast_src,
-            peers: spec.peers.clone(),
-            skip_check_adv_addr: spec.skip_check_adv_addr,
-            old_checksum: OldChecksum::Auto,
-        };
-        Ok(Instance {
-            machine: Machine::new(params),
-            spec,
-            iface,
-            mac,
-            src,
-            expect,
-            counters: Counters::default(),
-            last_master: None,
-            ip_id: 0,
-            up,
-            track: TrackSet::default(),
-        })
+    fn set_src(&mut self, src: IpAddr) {
+        self.src = src;
+        self.machine.params.local_addr = src;
+        self.src_stale = false;
     }
 
     /// What keepalived compares to decide that an instance of the new
@@ -151,7 +141,7 @@ impl Instance {
     /// multicast group. The name does not count.
     fn identity(&self) -> (u8, bool, u32, Listen) {
         let (_, ipv6, listen) = socket_key(self);
-        (self.spec.params.vrid, ipv6, self.iface.index, listen)
+        (self.spec.params.vrid, ipv6, self.base_index, listen)
     }
 
     /// Link up and no tracker in FAULT.
@@ -180,19 +170,171 @@ pub struct Runtime {
     link: Option<LinkSender>,
     /// `-V`: leave addresses in place at exit.
     pub keep_addresses_on_exit: bool,
+    /// Routes, rules, statics, VMACs, nftables.
+    kernel: Kernel,
+    /// An interface came back: the sockets are to be opened again (and the
+    /// event loop to register them).
+    rebind: bool,
+}
+
+/// The address adverts are sent from: the first IPv4 address of the
+/// interface, or its IPv6 link-local address.
+fn primary_address(
+    addrs: &[crate::sys::netlink::Address],
+    index: u32,
+    ipv6: bool,
+) -> Option<IpAddr> {
+    addrs
+        .iter()
+        .filter(|a| a.index == index && a.addr.is_ipv6() == ipv6)
+        .map(|a| a.addr)
+        .find(|a| match a {
+            IpAddr::V6(v6) => v6.segments()[0] & 0xffc0 == 0xfe80,
+            IpAddr::V4(_) => true,
+        })
+}
+
+/// An instance in INIT for `spec`, bound to its interface (or the VMAC
+/// made for it) as the kernel has it now.
+fn build_instance(
+    nl: &mut Netlink,
+    kernel: &mut Kernel,
+    links: &mut Vec<Link>,
+    spec: Spec,
+) -> io::Result<Instance> {
+    let base_iface = Interface::by_name(&spec.interface)
+        .map_err(|e| io::Error::new(e.kind(), format!("interface {}: {e}", spec.interface)))?;
+    let base_link = links
+        .iter()
+        .find(|l| l.index == base_iface.index)
+        .cloned()
+        .unwrap_or_default();
+    let (iface, net) = match &spec.vmac {
+        Some(plan) => {
+            let others = kernel.vmac_names();
+            let (name, _) = kernel
+                .setup_vmac(nl, plan, spec.params.vrid, &base_link, links, &others)
+                .map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!(
+                            "({}): Unable to create VMAC interface: {e}",
+                            spec.params.name
+                        ),
+                    )
+                })?;
+            *links = nl.links()?;
+            let vmac = Interface::by_name(&name)?;
+            let net = if plan.xmit_base {
+                base_iface.clone()
+            } else {
+                vmac.clone()
+            };
+            (vmac, net)
+        }
+        None => (base_iface.clone(), base_iface.clone()),
+    };
+    if spec.promote_secondaries {
+        kernel.promote_secondaries(&iface.name);
+    }
+    let link = links.iter().find(|l| l.index == iface.index);
+    let mac = link.and_then(|l| l.mac6()).unwrap_or([0; 6]);
+    let up = link.is_some_and(|l| l.is_up());
+    let addrs = nl.addresses()?;
+    // The source is the configured interface's address (a VMAC
+    // carries only VIPs, and for IPv6 the parent's link-local).
+    let primary = primary_address(&addrs, base_iface.index, spec.ipv6);
+    let src_from_iface = spec.src.is_none();
+    let src = spec.src.or(primary).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "({}) no source address on {}",
+                spec.params.name, spec.interface
+            ),
+        )
+    })?;
+    let mut params = spec.params.clone();
+    params.local_addr = src;
+    let (auth_type, auth_data) = match spec.auth {
+        Auth::None => (0, [0; 8]),
+        Auth::Pass(d) => (1, d),
+        Auth::Ah => (2, [0; 8]),
+    };
+    let expect = Expect {
+        ipv6: spec.ipv6,
+        version: params.version,
+        vrid: params.vrid,
+        advert_int: params.advert_int,
+        auth_type,
+        auth_data,
+        vips: spec.vips.iter().map(|v| v.addr).collect(),
+        unicast: spec.unicast(),
+        check_unicast_src: spec.check_unicast_src,
+        peers: spec.peers.clone(),
+        skip_check_adv_addr: spec.skip_check_adv_addr,
+        old_checksum: OldChecksum::Auto,
+    };
+    Ok(Instance {
+        machine: Machine::new(params),
+        base: spec.interface.clone(),
+        base_index: base_iface.index,
+        src_stale: false,
+        spec,
+        iface,
+        net,
+        gone: false,
+        src_from_iface,
+        fw_set: false,
+        routes_set: Vec::new(),
+        rules_set: Vec::new(),
+        mac,
+        src,
+        expect,
+        counters: Counters::default(),
+        last_master: None,
+        ip_id: 0,
+        up,
+        track: TrackSet::default(),
+    })
 }
 
 impl Runtime {
     pub fn new(specs: Vec<Spec>) -> io::Result<Runtime> {
+        Runtime::with_kernel(specs, KernelSpec::default())
+    }
+
+    /// The runtime with the global kernel settings: statics, nftables,
+    /// VMAC naming.
+    pub fn with_kernel(specs: Vec<Spec>, kspec: KernelSpec) -> io::Result<Runtime> {
         let mut nl = Netlink::open()?;
-        let links = nl.links()?;
-        let addrs = nl.addresses()?;
-        let mut monitor = Monitor::open()?;
+        let mut kernel = Kernel::new(kspec);
+        // VMACs made before a failure are taken back.
+        let built = (|| -> io::Result<(Vec<Instance>, Vec<Link>)> {
+            let mut links = nl.links()?;
+            let mut instances = Vec::new();
+            for spec in specs {
+                instances.push(build_instance(&mut nl, &mut kernel, &mut links, spec)?);
+            }
+            Ok((instances, links))
+        })();
+        let (instances, links) = match built {
+            Ok(v) => v,
+            Err(e) => {
+                kernel.stop(&mut nl, false);
+                return Err(e);
+            }
+        };
+        // Subscribed only now, so that the VMACs made above are known
+        // links rather than news.
+        let mut monitor = match Monitor::open() {
+            Ok(m) => m,
+            Err(e) => {
+                kernel.stop(&mut nl, false);
+                return Err(e);
+            }
+        };
         monitor.resync(&links);
-        let instances = specs
-            .into_iter()
-            .map(|spec| Instance::build(spec, &links, &addrs))
-            .collect::<io::Result<Vec<_>>>()?;
         let mut rt = Runtime {
             instances,
             recv: Vec::new(),
@@ -201,8 +343,13 @@ impl Runtime {
             monitor,
             link: LinkSender::open().ok(),
             keep_addresses_on_exit: false,
+            kernel,
+            rebind: false,
         };
-        rt.open_sockets()?;
+        if let Err(e) = rt.open_sockets() {
+            rt.kernel.stop(&mut rt.nl, false);
+            return Err(e);
+        }
         Ok(rt)
     }
 
@@ -212,6 +359,9 @@ impl Runtime {
     fn open_sockets(&mut self) -> io::Result<()> {
         for i in 0..self.instances.len() {
             let inst = &self.instances[i];
+            if inst.gone {
+                continue;
+            }
             let key = socket_key(inst);
             let existing = self.recv.iter().position(|r| {
                 r.members
@@ -222,7 +372,7 @@ impl Runtime {
             match existing {
                 Some(r) => self.recv[r].members.push(i),
                 None => {
-                    let sock = VrrpRecvSocket::open(Some(&inst.iface), IPPROTO_VRRP, listen, None)?;
+                    let sock = VrrpRecvSocket::open(Some(&inst.net), IPPROTO_VRRP, listen, None)?;
                     self.recv.push(RecvSock {
                         sock,
                         ipv6: inst.spec.ipv6,
@@ -230,13 +380,13 @@ impl Runtime {
                     });
                 }
             }
-            let (name, v6) = (inst.iface.name.clone(), inst.spec.ipv6);
+            let (name, v6) = (inst.net.name.clone(), inst.spec.ipv6);
             if !self.send.iter().any(|(n, f, _)| *n == name && *f == v6) {
                 let family = if v6 { Family::V6 } else { Family::V4 };
                 let s = VrrpSendSocket::open(
                     family,
                     IPPROTO_VRRP,
-                    Some(&inst.iface),
+                    Some(&inst.net),
                     inst.spec.unicast(),
                 )?;
                 self.send.push((name, v6, s));
@@ -254,6 +404,7 @@ impl Runtime {
     }
 
     pub fn start(&mut self, now: Time) {
+        self.kernel.start(&mut self.nl);
         for i in 0..self.instances.len() {
             let up = self.instances[i].healthy();
             let prio = self.instances[i].effective_priority();
@@ -356,6 +507,9 @@ impl Runtime {
             match ev {
                 NetEvent::LinkUp(l) | NetEvent::LinkDown(l) => {
                     let up = l.is_up();
+                    if up {
+                        self.kernel.interface_up(&mut self.nl, l.index);
+                    }
                     for i in 0..self.instances.len() {
                         if self.instances[i].iface.index == l.index && self.instances[i].up != up {
                             let was = self.instances[i].healthy();
@@ -372,8 +526,162 @@ impl Runtime {
                         self.monitor.resync(&links);
                     }
                 }
+                NetEvent::LinkDeleted(l) => self.link_deleted(&l, now),
+                NetEvent::LinkAdded(l) => self.link_added(&l, now),
+                NetEvent::AddressAdded(a) => self.address_added(&a),
+                NetEvent::AddressRemoved(a) => {
+                    self.kernel
+                        .address_removed(&mut self.nl, a.index, a.addr, a.prefix_len)
+                }
                 _ => {}
             }
+        }
+    }
+
+    /// An interface went away: its instances go to FAULT (keepalived logs
+    /// "Interface X deleted") and wait for it to come back.
+    fn link_deleted(&mut self, l: &Link, now: Time) {
+        log::info!(target: "vrrp", "Interface {} deleted", l.name);
+        self.kernel.vmac_gone(l.index);
+        for i in 0..self.instances.len() {
+            let inst = &self.instances[i];
+            let ours = inst.iface.index == l.index
+                || inst.net.index == l.index
+                || inst.base_index == l.index;
+            if !ours || inst.gone {
+                continue;
+            }
+            let was = inst.healthy();
+            let inst = &mut self.instances[i];
+            inst.gone = true;
+            inst.up = false;
+            inst.src_stale = inst.src_from_iface;
+            // The kernel dropped the addresses, routes and rules with it.
+            inst.routes_set.clear();
+            if was {
+                self.input(i, now, Input::Up(false));
+            }
+        }
+        // A VMAC deleted under a parent that is still there is made again.
+        for i in 0..self.instances.len() {
+            if self.instances[i].gone && kernel::if_index(&self.instances[i].base).is_some() {
+                self.revive(i, now);
+            }
+        }
+    }
+
+    /// An interface appeared: instances waiting for one of that name bind
+    /// to it.
+    fn link_added(&mut self, l: &Link, now: Time) {
+        // Not for the VMACs we make ourselves.
+        if !self.kernel.vmac_names().contains(&l.name) {
+            log::info!(target: "vrrp", "Interface {} added", l.name);
+        }
+        for i in 0..self.instances.len() {
+            if self.instances[i].gone && self.instances[i].base == l.name {
+                self.revive(i, now);
+            }
+        }
+    }
+
+    /// Bind instance `i` to the current interface of its name (making its
+    /// VMAC again if it has one); its sockets are reopened by
+    /// [`Runtime::rebind`].
+    fn revive(&mut self, i: usize, now: Time) {
+        let base_name = self.instances[i].base.clone();
+        let Ok(links) = self.nl.links() else {
+            return;
+        };
+        let Some(base) = links.iter().find(|l| l.name == base_name).cloned() else {
+            return;
+        };
+        let Ok(base_iface) = Interface::by_name(&base_name) else {
+            return;
+        };
+        let (iface, net) = match self.instances[i].spec.vmac.clone() {
+            Some(plan) => {
+                let mut others = self.kernel.vmac_names();
+                others.retain(|n| *n != self.instances[i].iface.name);
+                let vrid = self.instances[i].spec.params.vrid;
+                let made = self
+                    .kernel
+                    .setup_vmac(&mut self.nl, &plan, vrid, &base, &links, &others)
+                    .and_then(|(name, _)| Interface::by_name(&name));
+                let vmac = match made {
+                    Ok(v) => v,
+                    Err(e) => {
+                        log::warn!(target: "vrrp", "({}): Unable to create VMAC interface: {e}", plan.instance);
+                        return;
+                    }
+                };
+                let net = if plan.xmit_base {
+                    base_iface.clone()
+                } else {
+                    vmac.clone()
+                };
+                (vmac, net)
+            }
+            None => (base_iface.clone(), base_iface.clone()),
+        };
+        let links = self.nl.links().unwrap_or(links);
+        let link = links.iter().find(|l| l.index == iface.index);
+        let up = link.is_some_and(|l| l.is_up());
+        let mac = link.and_then(|l| l.mac6()).unwrap_or([0; 6]);
+        let addrs = self.nl.addresses().unwrap_or_default();
+        let inst = &mut self.instances[i];
+        if inst.src_from_iface {
+            match primary_address(&addrs, base.index, inst.spec.ipv6) {
+                Some(src) => inst.set_src(src),
+                None => inst.src_stale = true,
+            }
+        }
+        inst.iface = iface;
+        inst.net = net;
+        inst.base_index = base.index;
+        inst.mac = mac;
+        inst.gone = false;
+        let was = inst.healthy();
+        inst.up = up;
+        self.rebind = true;
+        if self.instances[i].healthy() != was {
+            self.input(i, now, Input::Up(!was));
+        }
+    }
+
+    /// A new address on an instance's interface may be its new source (an
+    /// interface that came back gets a new IPv6 link-local address).
+    fn address_added(&mut self, a: &crate::sys::netlink::Address) {
+        for inst in &mut self.instances {
+            if !inst.src_from_iface
+                || inst.base_index != a.index
+                || inst.spec.ipv6 != a.addr.is_ipv6()
+            {
+                continue;
+            }
+            let wanted = match a.addr {
+                IpAddr::V6(v6) => v6.segments()[0] & 0xffc0 == 0xfe80,
+                IpAddr::V4(_) => true,
+            };
+            if wanted && inst.src_stale {
+                inst.set_src(a.addr);
+            }
+        }
+    }
+
+    /// Whether sockets must be reopened (an interface came back). The event
+    /// loop then deregisters [`Runtime::fds`], calls [`Runtime::rebind`] and
+    /// registers the new ones.
+    pub fn needs_rebind(&self) -> bool {
+        self.rebind
+    }
+
+    /// Reopen every socket for the current interfaces.
+    pub fn rebind(&mut self) {
+        self.rebind = false;
+        self.recv.clear();
+        self.send.clear();
+        if let Err(e) = self.open_sockets() {
+            log::warn!(target: "vrrp", "cannot open VRRP sockets: {e}");
         }
     }
 
@@ -401,12 +709,16 @@ impl Runtime {
     /// added change. Instances that are gone stop as at shutdown; new ones
     /// start. On an error before anything changed, the old set runs on.
     pub fn reload(&mut self, specs: Vec<Spec>, now: Time) -> io::Result<()> {
-        let links = self.nl.links()?;
-        let addrs = self.nl.addresses()?;
-        let fresh = specs
-            .into_iter()
-            .map(|spec| Instance::build(spec, &links, &addrs))
-            .collect::<io::Result<Vec<_>>>()?;
+        let mut links = self.nl.links()?;
+        let mut fresh = Vec::new();
+        for spec in specs {
+            fresh.push(build_instance(
+                &mut self.nl,
+                &mut self.kernel,
+                &mut links,
+                spec,
+            )?);
+        }
         let mut taken = vec![false; self.instances.len()];
         let continues: Vec<Option<usize>> = fresh
             .iter()
@@ -427,6 +739,8 @@ impl Runtime {
             }
         }
         let mut announce = vec![false; fresh.len()];
+        // Routes, rules and firewall entries to set again after the swap.
+        let mut redo = vec![(false, false, false); fresh.len()];
         for (n, new) in fresh.iter().enumerate() {
             let Some(k) = continues[n] else { continue };
             if self.instances[k].machine.state() != State::Master {
@@ -450,9 +764,26 @@ impl Runtime {
                 .filter(|v| !old_vips.contains(v))
                 .cloned()
                 .collect();
+            let fw = self.instances[k].fw_set;
+            let routes_changed = self.instances[k].spec.routes != new.spec.routes;
+            let rules_changed = self.instances[k].spec.rules != new.spec.rules;
+            if rules_changed {
+                self.rules(k, false);
+            }
+            if routes_changed {
+                self.routes(k, false);
+            }
+            if fw && (!gone.is_empty() || !added.is_empty()) {
+                self.firewall(k, false);
+            }
             self.change_addresses(k, &gone, false);
             self.change_addresses(k, &added, true);
             announce[n] = !added.is_empty();
+            redo[n] = (
+                routes_changed,
+                rules_changed,
+                fw && !self.instances[k].fw_set,
+            );
         }
         let mut old: Vec<Option<Instance>> = std::mem::take(&mut self.instances)
             .into_iter()
@@ -471,6 +802,9 @@ impl Runtime {
                     new.last_master = o.last_master;
                     new.ip_id = o.ip_id;
                     new.expect.old_checksum = o.expect.old_checksum;
+                    new.fw_set = o.fw_set;
+                    new.routes_set = o.routes_set;
+                    new.rules_set = o.rules_set;
                 }
                 new
             })
@@ -489,6 +823,18 @@ impl Runtime {
                     if healthy == faulted {
                         self.input(i, now, Input::Up(healthy));
                     }
+                    if self.instances[i].machine.state() == State::Master {
+                        let (routes, rules, fw) = redo[i];
+                        if fw {
+                            self.firewall(i, true);
+                        }
+                        if routes {
+                            self.routes(i, true);
+                        }
+                        if rules {
+                            self.rules(i, true);
+                        }
+                    }
                     if announce[i] && self.instances[i].machine.state() == State::Master {
                         let rep = self.instances[i].spec.params.garp_rep;
                         self.gratuitous(i, rep);
@@ -504,11 +850,14 @@ impl Runtime {
         Ok(())
     }
 
-    /// Orderly stop: masters send priority 0 and remove their addresses.
+    /// Orderly stop: masters send priority 0 and remove their addresses,
+    /// routes and rules; then VMACs, nftables tables and static entries
+    /// go.
     pub fn stop(&mut self, now: Time) {
         for i in 0..self.instances.len() {
             self.input(i, now, Input::Stop);
         }
+        self.kernel.stop(&mut self.nl, self.keep_addresses_on_exit);
     }
 
     pub fn states(&self) -> Vec<(String, State)> {
@@ -529,12 +878,20 @@ impl Runtime {
     fn apply(&mut self, i: usize, o: Output) {
         match o {
             Output::SendAdvert { priority } => self.send_advert(i, priority),
-            Output::AddAddresses => self.addresses(i, true),
+            Output::AddAddresses => {
+                self.firewall(i, true);
+                self.addresses(i, true);
+                self.routes(i, true);
+                self.rules(i, true);
+            }
             Output::RemoveAddresses => {
                 if !(self.keep_addresses_on_exit
                     && self.instances[i].machine.state() == State::Stop)
                 {
+                    self.rules(i, false);
+                    self.routes(i, false);
                     self.addresses(i, false);
+                    self.firewall(i, false);
                 }
             }
             Output::Gratuitous { repeat } => self.gratuitous(i, repeat),
@@ -577,7 +934,7 @@ impl Runtime {
         let Some((_, _, sock)) = self
             .send
             .iter()
-            .find(|(n, v6, _)| *n == inst.iface.name && *v6 == inst.spec.ipv6)
+            .find(|(n, v6, _)| *n == inst.net.name && *v6 == inst.spec.ipv6)
         else {
             return;
         };
@@ -627,17 +984,138 @@ impl Runtime {
         }
     }
 
-    fn vip_spec(&self, iface: u32, v: &VipSpec) -> AddressSpec {
-        let index = v
-            .dev
-            .as_ref()
-            .and_then(|d| Interface::by_name(d).ok())
-            .map_or(iface, |i| i.index);
+    /// The address spec of a VIP of instance `i`. Without `dev` (or with
+    /// the instance's own interface) it goes on the instance's interface:
+    /// its VMAC if it has one and the family is the instance's, otherwise
+    /// the configured interface (as keepalived places eVIPs of the other
+    /// family).
+    fn vip_spec(&self, i: usize, v: &VipSpec) -> AddressSpec {
+        let inst = &self.instances[i];
+        let own = inst.iface.index;
+        let default = if inst.spec.vmac.is_some() && v.addr.is_ipv6() != inst.spec.ipv6 {
+            inst.base_index
+        } else {
+            own
+        };
+        let index = match v.dev.as_deref() {
+            None => default,
+            Some(d) if d == inst.base => default,
+            Some(d) => Interface::by_name(d).map_or(default, |i| i.index),
+        };
         let mut a = AddressSpec::vip(index, v.addr, v.prefix_len);
         a.broadcast = v.broadcast;
         a.label = v.label.clone();
         a.scope = v.scope;
+        a.peer = v.peer;
+        a.flags = v.flags;
+        a.preferred_lft = v.preferred_lft;
         a
+    }
+
+    /// Drop traffic to a non-owner master's addresses unless accept mode
+    /// (keepalived's `vrrp_handle_accept_mode`).
+    fn firewall(&mut self, i: usize, add: bool) {
+        let inst = &self.instances[i];
+        if inst.spec.accept || !self.kernel.has_firewall() || inst.fw_set == add {
+            return;
+        }
+        let iface = inst.iface.index;
+        let addrs: Vec<FwAddr> = inst
+            .spec
+            .vips
+            .iter()
+            .chain(inst.spec.excluded_vips.iter())
+            .map(|v| {
+                let s = self.vip_spec(i, v);
+                let ifname = if s.ifindex == iface {
+                    inst.iface.name.clone()
+                } else {
+                    v.dev.clone().unwrap_or_default()
+                };
+                FwAddr {
+                    addr: v.addr,
+                    ifindex: s.ifindex,
+                    ifname,
+                    by_name: inst.spec.dont_track_primary && (s.ifindex == iface || v.no_track),
+                }
+            })
+            .collect();
+        log::debug!(target: "vrrp", "({}) {} firewall drop rule", inst.spec.params.name, if add { "setting" } else { "removing" });
+        self.instances[i].fw_set = add;
+        self.kernel.firewall_addresses(&addrs, add);
+    }
+
+    /// Add the virtual routes (interfaces looked up now), or remove those
+    /// added.
+    fn routes(&mut self, i: usize, add: bool) {
+        let name = self.instances[i].spec.params.name.clone();
+        if add {
+            if self.instances[i].spec.routes.is_empty() {
+                return;
+            }
+            log::debug!(target: "vrrp", "({name}) setting Virtual Routes");
+            let routes = self.instances[i].spec.routes.clone();
+            for r in &routes {
+                let nl = &mut self.nl;
+                let spec =
+                    kernel::route_spec(r, &mut kernel::if_index, &mut |v| kernel::vrf_table(nl, v));
+                match spec {
+                    Ok((s, mode)) => match self.nl.add_route_mode(&s, mode) {
+                        Ok(()) => self.instances[i].routes_set.push(s),
+                        Err(e) => {
+                            log::warn!(target: "vrrp", "({name}) cannot add route {}: {e}", kernel::route_text(&s))
+                        }
+                    },
+                    Err(dev) => {
+                        log::warn!(target: "vrrp", "({name}) route: interface {dev} does not exist; the route is not added")
+                    }
+                }
+            }
+        } else {
+            let set = std::mem::take(&mut self.instances[i].routes_set);
+            if set.is_empty() {
+                return;
+            }
+            log::debug!(target: "vrrp", "({name}) removing Virtual Routes");
+            for s in set {
+                match self.nl.del_route(&s) {
+                    Ok(()) => {}
+                    Err(e) if e.raw_os_error() == Some(libc::ESRCH) => {}
+                    Err(e) => {
+                        log::warn!(target: "vrrp", "({name}) cannot remove route {}: {e}", kernel::route_text(&s))
+                    }
+                }
+            }
+        }
+    }
+
+    fn rules(&mut self, i: usize, add: bool) {
+        let name = self.instances[i].spec.params.name.clone();
+        if add {
+            if self.instances[i].spec.rules.is_empty() {
+                return;
+            }
+            log::debug!(target: "vrrp", "({name}) setting Virtual Rules");
+            for s in self.instances[i].spec.rules.clone() {
+                match self.nl.add_rule(&s) {
+                    Ok(()) => self.instances[i].rules_set.push(s),
+                    Err(e) => log::warn!(target: "vrrp", "({name}) cannot add rule: {e}"),
+                }
+            }
+        } else {
+            let set = std::mem::take(&mut self.instances[i].rules_set);
+            if set.is_empty() {
+                return;
+            }
+            log::debug!(target: "vrrp", "({name}) removing Virtual Rules");
+            for s in set {
+                match self.nl.del_rule(&s) {
+                    Ok(()) => {}
+                    Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {}
+                    Err(e) => log::warn!(target: "vrrp", "({name}) cannot remove rule: {e}"),
+                }
+            }
+        }
     }
 
     /// Every address an instance adds as master: its VIPs and excluded VIPs.
@@ -656,9 +1134,8 @@ impl Runtime {
     }
 
     fn change_addresses(&mut self, i: usize, vips: &[VipSpec], add: bool) {
-        let iface = self.instances[i].iface.index;
         let name = self.instances[i].spec.params.name.clone();
-        let specs: Vec<AddressSpec> = vips.iter().map(|v| self.vip_spec(iface, v)).collect();
+        let specs: Vec<AddressSpec> = vips.iter().map(|v| self.vip_spec(i, v)).collect();
         for s in specs {
             let r = if add {
                 self.nl.add_address(&s)
@@ -669,6 +1146,8 @@ impl Runtime {
                 Ok(()) => {}
                 Err(e) if add && e.raw_os_error() == Some(libc::EEXIST) => {}
                 Err(e) if !add && e.raw_os_error() == Some(libc::EADDRNOTAVAIL) => {}
+                // The interface went away, and its addresses with it.
+                Err(e) if !add && e.raw_os_error() == Some(libc::ENODEV) => {}
                 Err(e) => {
                     log::warn!(target: "vrrp", "({name}) cannot {} {}/{}: {e}", if add { "add" } else { "remove" }, s.addr, s.prefix_len)
                 }

@@ -45,6 +45,13 @@ impl Host for SystemHost {
         name.split('.').next().unwrap_or("").to_string()
     }
 
+    fn link_kind(&self, name: &str) -> Option<(String, Option<u32>)> {
+        // sysfs does not show a macvlan's kind or mode; netlink does.
+        let links = super::netlink::Netlink::open().ok()?.links().ok()?;
+        let l = links.into_iter().find(|l| l.name == name)?;
+        Some((l.kind?, l.macvlan_mode))
+    }
+
     fn interface_exists(&self, name: &str) -> bool {
         let Ok(c) = CString::new(name) else {
             return false;

@@ -4,9 +4,11 @@
 pub mod garp;
 pub mod host;
 pub mod netlink;
+pub mod nftables;
 pub mod process;
 pub mod sd_notify;
 pub mod signals;
 pub mod sock;
+pub mod sysctl;
 pub mod syslog;
 pub mod vrrp_socket;

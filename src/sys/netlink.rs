@@ -13,6 +13,7 @@
 
 pub use super::sock::Family;
 use super::sock::{self, cvt, cvt_size, setsockopt_int};
+use netlink_packet_core::DefaultNla;
 use netlink_packet_core::{
     ErrorBuffer, NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload,
     NlasIterator, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_CREATE,
@@ -22,10 +23,15 @@ use netlink_packet_route::address::{
     AddressAttribute, AddressFlags, AddressHeader, AddressHeaderFlags, AddressMessage,
     AddressScope, CacheInfo,
 };
-use netlink_packet_route::link::{LinkAttribute, LinkHeader, LinkInfo, LinkMessage};
+use netlink_packet_route::link::{
+    AfSpecInet6, AfSpecUnspec, In6AddrGenMode, InfoData, InfoKind, InfoMacVlan, InfoVrf,
+    LinkAttribute, LinkFlags, LinkHeader, LinkInfo, LinkMessage, MacVlanMode,
+};
 use netlink_packet_route::route::{
-    RouteAddress, RouteAttribute, RouteFlags, RouteMessage, RouteProtocol, RouteScope, RouteType,
-    RouteVia,
+    MplsLabel, RouteAddress, RouteAttribute, RouteFlags, RouteIp6Tunnel, RouteIp6TunnelFlags,
+    RouteIpTunnel, RouteIpTunnelFlags, RouteLwEnCapType, RouteLwTunnelEncap, RouteMessage,
+    RouteMetric, RouteMplsIpTunnel, RouteMplsTtlPropagation, RouteNextHop, RouteNextHopFlags,
+    RoutePreference, RouteProtocol, RouteRealm, RouteScope, RouteType, RouteVia,
 };
 use netlink_packet_route::rule::{
     RuleAction, RuleAttribute, RuleFlags, RuleMessage, RulePortRange, RuleUidRange,
@@ -109,7 +115,15 @@ pub struct Link {
     pub kind: Option<String>,
     /// `IFLA_LINK`: the parent (lower) interface, e.g. of a macvlan.
     pub parent: Option<u32>,
+    /// `IFLA_MACVLAN_MODE` of a macvlan (`MACVLAN_MODE_*`).
+    pub macvlan_mode: Option<u32>,
+    /// `IFLA_VRF_TABLE` of a VRF.
+    pub vrf_table: Option<u32>,
 }
+
+/// `MACVLAN_MODE_PRIVATE`: the macvlan talks to no other macvlan of its
+/// parent.
+pub const MACVLAN_MODE_PRIVATE: u32 = 1;
 
 impl Link {
     /// Up as keepalived counts it: administratively up and running.
@@ -221,6 +235,102 @@ pub struct RouteSpec {
     pub tos: u8,
     /// `rtm_flags`, e.g. [`RTNH_F_ONLINK`].
     pub flags: u32,
+    /// `realms` (FROM << 16 | TO), sent as `RTA_FLOW`.
+    pub realms: Option<u32>,
+    /// The `RTA_METRICS` values.
+    pub metrics: RouteMetrics,
+    /// IPv6 router preference (`RTA_PREF`).
+    pub pref: Option<u8>,
+    /// IPv6 route lifetime in seconds (`RTA_EXPIRES`).
+    pub expires: Option<u32>,
+    /// MPLS `ttl-propagate` (`RTA_TTL_PROPAGATE`).
+    pub ttl_propagate: Option<bool>,
+    /// Lightweight tunnel encapsulation.
+    pub encap: Option<Encap>,
+    /// A multipath route's next hops (`RTA_MULTIPATH`).
+    pub nexthops: Vec<NextHop>,
+}
+
+/// Route metrics (`RTAX_*` values, kernel units).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RouteMetrics {
+    /// `(RTAX_*, value)` in the order they are sent.
+    pub values: Vec<(u16, u32)>,
+    /// `RTAX_CC_ALGO`: the congestion control algorithm.
+    pub congctl: Option<String>,
+    /// `RTAX_LOCK`: bit `1 << RTAX_*` for each locked metric.
+    pub lock: u32,
+}
+
+impl RouteMetrics {
+    fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.congctl.is_none()
+    }
+}
+
+pub const RTAX_LOCK: u16 = 1;
+pub const RTAX_MTU: u16 = 2;
+pub const RTAX_WINDOW: u16 = 3;
+pub const RTAX_RTT: u16 = 4;
+pub const RTAX_RTTVAR: u16 = 5;
+pub const RTAX_SSTHRESH: u16 = 6;
+pub const RTAX_CWND: u16 = 7;
+pub const RTAX_ADVMSS: u16 = 8;
+pub const RTAX_REORDERING: u16 = 9;
+pub const RTAX_HOPLIMIT: u16 = 10;
+pub const RTAX_INITCWND: u16 = 11;
+pub const RTAX_FEATURES: u16 = 12;
+pub const RTAX_RTO_MIN: u16 = 13;
+pub const RTAX_INITRWND: u16 = 14;
+pub const RTAX_QUICKACK: u16 = 15;
+pub const RTAX_CC_ALGO: u16 = 16;
+pub const RTAX_FASTOPEN_NO_COOKIE: u16 = 17;
+
+/// The fields of an `ip`/`ip6` lightweight tunnel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EncapIp {
+    pub id: Option<u64>,
+    pub dst: Option<IpAddr>,
+    pub src: Option<IpAddr>,
+    /// `tos` (ip) or `tc` (ip6).
+    pub tos: Option<u8>,
+    /// `ttl` (ip) or `hoplimit` (ip6).
+    pub ttl: Option<u8>,
+    pub flags: Option<u16>,
+}
+
+/// A lightweight tunnel encapsulation (`RTA_ENCAP` + `RTA_ENCAP_TYPE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Encap {
+    /// MPLS label stack, outermost first.
+    Mpls(Vec<u32>),
+    Ip(EncapIp),
+    Ip6(EncapIp),
+    /// ILA locator.
+    Ila(u64),
+}
+
+/// One next hop of a multipath route.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NextHop {
+    pub via: Option<IpAddr>,
+    pub oif: Option<u32>,
+    /// `weight` 1..=256 (sent as `rtnh_hops` = weight - 1).
+    pub weight: Option<u16>,
+    pub onlink: bool,
+    pub realms: Option<u32>,
+    pub encap: Option<Encap>,
+}
+
+/// How a new route relates to routes with the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteAddMode {
+    /// `NLM_F_EXCL`: refuse if one exists (`ip route add`).
+    Exclusive,
+    /// Neither EXCL nor APPEND: go before them (`ip route prepend`).
+    Prepend,
+    /// `NLM_F_APPEND`: go after them (`ip route append`).
+    Append,
 }
 
 impl RouteSpec {
@@ -240,6 +350,13 @@ impl RouteSpec {
             kind: None,
             tos: 0,
             flags: 0,
+            realms: None,
+            metrics: RouteMetrics::default(),
+            pref: None,
+            expires: None,
+            ttl_propagate: None,
+            encap: None,
+            nexthops: Vec::new(),
         }
     }
 }
@@ -275,6 +392,10 @@ pub struct RuleSpec {
     pub ip_proto: Option<u8>,
     pub sport_range: Option<(u16, u16)>,
     pub dport_range: Option<(u16, u16)>,
+    /// `realms` (FROM << 16 | TO).
+    pub realms: Option<u32>,
+    /// `tunnel-id`.
+    pub tunnel_id: Option<u64>,
 }
 
 impl RuleSpec {
@@ -302,6 +423,8 @@ impl RuleSpec {
             ip_proto: None,
             sport_range: None,
             dport_range: None,
+            realms: None,
+            tunnel_id: None,
         }
     }
 }
@@ -395,14 +518,7 @@ pub fn route_message(spec: &RouteSpec, add: bool) -> RouteNetlinkMessage {
         a.push(RouteAttribute::PrefSource(RouteAddress::from(p)));
     }
     if let Some(v) = spec.via {
-        if Family::of(v) == spec.family {
-            a.push(RouteAttribute::Gateway(RouteAddress::from(v)));
-        } else {
-            a.push(RouteAttribute::Via(match v {
-                IpAddr::V4(v4) => RouteVia::Inet(v4),
-                IpAddr::V6(v6) => RouteVia::Inet6(v6),
-            }));
-        }
+        a.push(gateway_or_via(spec.family, v));
     }
     if let Some(o) = spec.oif {
         a.push(RouteAttribute::Oif(o));
@@ -410,11 +526,214 @@ pub fn route_message(spec: &RouteSpec, add: bool) -> RouteNetlinkMessage {
     if let Some(p) = spec.metric {
         a.push(RouteAttribute::Priority(p));
     }
+    if let Some(r) = spec.realms {
+        a.push(RouteAttribute::Realm(realm(r)));
+    }
+    if let Some(e) = spec.expires {
+        a.push(RouteAttribute::Expires(e));
+    }
+    if let Some(e) = &spec.encap {
+        push_encap(a, e);
+    }
+    if let Some(p) = spec.pref {
+        a.push(RouteAttribute::Preference(RoutePreference::from(p)));
+    }
+    if let Some(t) = spec.ttl_propagate {
+        a.push(RouteAttribute::TtlPropagate(RouteMplsTtlPropagation::from(
+            u8::from(t),
+        )));
+    }
+    if !spec.metrics.is_empty() {
+        a.push(RouteAttribute::Metrics(metrics(&spec.metrics)));
+    }
+    if !spec.nexthops.is_empty() {
+        a.push(RouteAttribute::MultiPath(
+            spec.nexthops
+                .iter()
+                .map(|nh| next_hop(spec.family, nh))
+                .collect(),
+        ));
+    }
     if add {
         RouteNetlinkMessage::NewRoute(m)
     } else {
         RouteNetlinkMessage::DelRoute(m)
     }
+}
+
+fn macvlan_info() -> LinkAttribute {
+    LinkAttribute::LinkInfo(vec![
+        LinkInfo::Kind(InfoKind::MacVlan),
+        LinkInfo::Data(InfoData::MacVlan(vec![InfoMacVlan::Mode(
+            MacVlanMode::Private,
+        )])),
+    ])
+}
+
+fn realm(v: u32) -> RouteRealm {
+    RouteRealm {
+        source: (v >> 16) as u16,
+        destination: (v & 0xffff) as u16,
+    }
+}
+
+fn gateway_or_via(family: Family, v: IpAddr) -> RouteAttribute {
+    if Family::of(v) == family {
+        RouteAttribute::Gateway(RouteAddress::from(v))
+    } else {
+        RouteAttribute::Via(match v {
+            IpAddr::V4(v4) => RouteVia::Inet(v4),
+            IpAddr::V6(v6) => RouteVia::Inet6(v6),
+        })
+    }
+}
+
+fn metrics(m: &RouteMetrics) -> Vec<RouteMetric> {
+    let mut out = Vec::new();
+    if let Some(c) = &m.congctl {
+        out.push(RouteMetric::CcAlgo(c.clone()));
+    }
+    for &(kind, v) in &m.values {
+        out.push(match kind {
+            RTAX_MTU => RouteMetric::Mtu(v),
+            RTAX_WINDOW => RouteMetric::Window(v),
+            RTAX_RTT => RouteMetric::Rtt(v),
+            RTAX_RTTVAR => RouteMetric::RttVar(v),
+            RTAX_SSTHRESH => RouteMetric::SsThresh(v),
+            RTAX_CWND => RouteMetric::Cwnd(v),
+            RTAX_ADVMSS => RouteMetric::Advmss(v),
+            RTAX_REORDERING => RouteMetric::Reordering(v),
+            RTAX_HOPLIMIT => RouteMetric::Hoplimit(v),
+            RTAX_INITCWND => RouteMetric::InitCwnd(v),
+            RTAX_FEATURES => RouteMetric::Features(v),
+            RTAX_RTO_MIN => RouteMetric::RtoMin(v),
+            RTAX_INITRWND => RouteMetric::InitRwnd(v),
+            RTAX_QUICKACK => RouteMetric::QuickAck(v),
+            RTAX_FASTOPEN_NO_COOKIE => RouteMetric::FastopenNoCookie(v),
+            other => RouteMetric::Other(DefaultNla::new(other, v.to_ne_bytes().to_vec())),
+        });
+    }
+    if m.lock != 0 {
+        out.push(RouteMetric::Lock(m.lock));
+    }
+    out
+}
+
+fn v4_of(a: Option<IpAddr>) -> Option<Ipv4Addr> {
+    match a {
+        Some(IpAddr::V4(v)) => Some(v),
+        _ => None,
+    }
+}
+
+fn v6_of(a: Option<IpAddr>) -> Option<Ipv6Addr> {
+    match a {
+        Some(IpAddr::V6(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// `RTA_ENCAP` (nested) and `RTA_ENCAP_TYPE`.
+fn push_encap(a: &mut Vec<RouteAttribute>, e: &Encap) {
+    const LWTUNNEL_ENCAP_ILA: u16 = 3;
+    const ILA_ATTR_LOCATOR: u16 = 1;
+    let (kind, inner) = match e {
+        Encap::Mpls(labels) => {
+            let n = labels.len();
+            let stack = labels
+                .iter()
+                .enumerate()
+                .map(|(i, &label)| MplsLabel {
+                    label,
+                    traffic_class: 0,
+                    bottom_of_stack: i + 1 == n,
+                    ttl: 0,
+                })
+                .collect();
+            (
+                RouteLwEnCapType::Mpls,
+                vec![RouteLwTunnelEncap::Mpls(RouteMplsIpTunnel::Destination(
+                    stack,
+                ))],
+            )
+        }
+        Encap::Ip(ip) => {
+            let mut v = Vec::new();
+            if let Some(id) = ip.id {
+                v.push(RouteLwTunnelEncap::Ip(RouteIpTunnel::Id(id)));
+            }
+            if let Some(d) = v4_of(ip.dst) {
+                v.push(RouteLwTunnelEncap::Ip(RouteIpTunnel::Destination(d)));
+            }
+            if let Some(s) = v4_of(ip.src) {
+                v.push(RouteLwTunnelEncap::Ip(RouteIpTunnel::Source(s)));
+            }
+            if let Some(t) = ip.tos {
+                v.push(RouteLwTunnelEncap::Ip(RouteIpTunnel::Tos(t)));
+            }
+            if let Some(t) = ip.ttl {
+                v.push(RouteLwTunnelEncap::Ip(RouteIpTunnel::Ttl(t)));
+            }
+            if let Some(f) = ip.flags {
+                v.push(RouteLwTunnelEncap::Ip(RouteIpTunnel::Flags(
+                    RouteIpTunnelFlags::from_bits_retain(f),
+                )));
+            }
+            (RouteLwEnCapType::Ip, v)
+        }
+        Encap::Ip6(ip) => {
+            let mut v = Vec::new();
+            if let Some(id) = ip.id {
+                v.push(RouteLwTunnelEncap::Ip6(RouteIp6Tunnel::Id(id)));
+            }
+            if let Some(d) = v6_of(ip.dst) {
+                v.push(RouteLwTunnelEncap::Ip6(RouteIp6Tunnel::Destination(d)));
+            }
+            if let Some(s) = v6_of(ip.src) {
+                v.push(RouteLwTunnelEncap::Ip6(RouteIp6Tunnel::Source(s)));
+            }
+            if let Some(t) = ip.tos {
+                v.push(RouteLwTunnelEncap::Ip6(RouteIp6Tunnel::Tc(t)));
+            }
+            if let Some(t) = ip.ttl {
+                v.push(RouteLwTunnelEncap::Ip6(RouteIp6Tunnel::Hoplimit(t)));
+            }
+            if let Some(f) = ip.flags {
+                v.push(RouteLwTunnelEncap::Ip6(RouteIp6Tunnel::Flags(
+                    RouteIp6TunnelFlags::from_bits_retain(f),
+                )));
+            }
+            (RouteLwEnCapType::Ip6, v)
+        }
+        Encap::Ila(loc) => (
+            RouteLwEnCapType::Other(LWTUNNEL_ENCAP_ILA),
+            vec![RouteLwTunnelEncap::Other(DefaultNla::new(
+                ILA_ATTR_LOCATOR,
+                loc.to_ne_bytes().to_vec(),
+            ))],
+        ),
+    };
+    a.push(RouteAttribute::Encap(inner));
+    a.push(RouteAttribute::EncapType(kind));
+}
+
+fn next_hop(family: Family, nh: &NextHop) -> RouteNextHop {
+    let mut n = RouteNextHop::default();
+    if nh.onlink {
+        n.flags = RouteNextHopFlags::Onlink;
+    }
+    n.hops = nh.weight.map_or(0, |w| w.saturating_sub(1).min(255) as u8);
+    n.interface_index = nh.oif.unwrap_or(0);
+    if let Some(v) = nh.via {
+        n.attributes.push(gateway_or_via(family, v));
+    }
+    if let Some(r) = nh.realms {
+        n.attributes.push(RouteAttribute::Realm(realm(r)));
+    }
+    if let Some(e) = &nh.encap {
+        push_encap(&mut n.attributes, e);
+    }
+    n
 }
 
 /// The RTM_NEWRULE / RTM_DELRULE message for `spec`.
@@ -455,6 +774,9 @@ pub fn rule_message(spec: &RuleSpec, add: bool) -> RouteNetlinkMessage {
     if let Some(v) = spec.fwmask {
         a.push(RuleAttribute::FwMask(v));
     }
+    if let Some(v) = spec.realms {
+        a.push(RuleAttribute::Realm(realm(v)));
+    }
     if let Some(v) = spec.suppress_prefixlen {
         a.push(RuleAttribute::SuppressPrefixLen(v));
     }
@@ -466,6 +788,9 @@ pub fn rule_message(spec: &RuleSpec, add: bool) -> RouteNetlinkMessage {
     }
     if let Some(v) = &spec.oif {
         a.push(RuleAttribute::Oifname(v.clone()));
+    }
+    if let Some(id) = spec.tunnel_id {
+        a.push(RuleAttribute::TunId(id));
     }
     if let Some((start, end)) = spec.uid_range {
         a.push(RuleAttribute::UidRange(RuleUidRange { start, end }));
@@ -619,8 +944,23 @@ fn link_from_message(l: &LinkMessage) -> Link {
             LinkAttribute::Link(p) => link.parent = Some(*p),
             LinkAttribute::LinkInfo(infos) => {
                 for i in infos {
-                    if let LinkInfo::Kind(k) = i {
-                        link.kind = Some(k.to_string());
+                    match i {
+                        LinkInfo::Kind(k) => link.kind = Some(k.to_string()),
+                        LinkInfo::Data(InfoData::Vrf(v)) => {
+                            for x in v {
+                                if let InfoVrf::TableId(t) = x {
+                                    link.vrf_table = Some(*t);
+                                }
+                            }
+                        }
+                        LinkInfo::Data(InfoData::MacVlan(v)) => {
+                            for m in v {
+                                if let InfoMacVlan::Mode(mode) = m {
+                                    link.macvlan_mode = Some(u32::from(*mode));
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -656,8 +996,22 @@ fn link_by_hand(payload: &[u8]) -> Option<Link> {
             5 => link.parent = nla_u32(v),
             18 => {
                 for info in NlasIterator::new(v).flatten() {
-                    if info.kind() == 1 {
-                        link.kind = Some(nla_string(info.value()));
+                    match info.kind() {
+                        1 => link.kind = Some(nla_string(info.value())),
+                        // IFLA_INFO_DATA; read once the kind is known.
+                        2 => {
+                            for d in NlasIterator::new(info.value()).flatten() {
+                                if d.kind() != 1 {
+                                    continue;
+                                }
+                                match link.kind.as_deref() {
+                                    Some("macvlan") => link.macvlan_mode = nla_u32(d.value()),
+                                    Some("vrf") => link.vrf_table = nla_u32(d.value()),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -1024,6 +1378,67 @@ impl Netlink {
         self.command(route_message(spec, true), NLM_F_CREATE | NLM_F_EXCL)
     }
 
+    /// Create a private-mode macvlan `name` on `parent` with address `mac`.
+    /// `EEXIST` if an interface of that name exists.
+    pub fn create_macvlan(&mut self, name: &str, parent: u32, mac: [u8; 6]) -> io::Result<()> {
+        let mut m = LinkMessage::default();
+        m.attributes.push(macvlan_info());
+        m.attributes.push(LinkAttribute::Link(parent));
+        m.attributes.push(LinkAttribute::IfName(name.into()));
+        m.attributes.push(LinkAttribute::Address(mac.to_vec()));
+        self.command(RouteNetlinkMessage::NewLink(m), NLM_F_CREATE | NLM_F_EXCL)
+    }
+
+    /// Make an existing macvlan private with address `mac` (and out of any
+    /// VRF).
+    pub fn update_macvlan(&mut self, index: u32, mac: [u8; 6]) -> io::Result<()> {
+        let mut m = LinkMessage::default();
+        m.header.index = index;
+        m.attributes.push(macvlan_info());
+        m.attributes.push(LinkAttribute::Address(mac.to_vec()));
+        m.attributes.push(LinkAttribute::Controller(0));
+        self.command(RouteNetlinkMessage::NewLink(m), 0)
+    }
+
+    /// Delete an interface. `ENODEV` if it is gone.
+    pub fn del_link(&mut self, index: u32) -> io::Result<()> {
+        let mut m = LinkMessage::default();
+        m.header.index = index;
+        self.command(RouteNetlinkMessage::DelLink(m), 0)
+    }
+
+    /// Set an interface administratively up.
+    pub fn set_link_up(&mut self, index: u32) -> io::Result<()> {
+        let mut m = LinkMessage::default();
+        m.header.index = index;
+        m.header.flags = LinkFlags::Up;
+        m.header.change_mask = LinkFlags::Up;
+        self.command(RouteNetlinkMessage::NewLink(m), 0)
+    }
+
+    /// Stop the kernel from giving the interface an automatic IPv6
+    /// link-local address (`addrgenmode none`).
+    pub fn set_addr_gen_mode_none(&mut self, index: u32) -> io::Result<()> {
+        let mut m = LinkMessage::default();
+        m.header.index = index;
+        m.attributes
+            .push(LinkAttribute::AfSpecUnspec(vec![AfSpecUnspec::Inet6(
+                vec![AfSpecInet6::AddrGenMode(In6AddrGenMode::None)],
+            )]));
+        self.command(RouteNetlinkMessage::NewLink(m), 0)
+    }
+
+    /// Add a route as keepalived's `add`/`prepend`/`append` do.
+    pub fn add_route_mode(&mut self, spec: &RouteSpec, mode: RouteAddMode) -> io::Result<()> {
+        const NLM_F_APPEND: u16 = 0x800;
+        let flags = match mode {
+            RouteAddMode::Exclusive => NLM_F_CREATE | NLM_F_EXCL,
+            RouteAddMode::Prepend => NLM_F_CREATE,
+            RouteAddMode::Append => NLM_F_CREATE | NLM_F_APPEND,
+        };
+        self.command(route_message(spec, true), flags)
+    }
+
     /// Add a route, replacing one with the same key.
     pub fn replace_route(&mut self, spec: &RouteSpec) -> io::Result<()> {
         self.command(route_message(spec, true), NLM_F_CREATE | NLM_F_REPLACE)
@@ -1314,6 +1729,84 @@ mod tests {
         assert!(d.attributes.contains(&RouteAttribute::Via(RouteVia::Inet6(
             "fe80::1".parse().unwrap()
         ))));
+    }
+
+    #[test]
+    fn route_options_encode_and_decode() {
+        let mut r = RouteSpec::new(ip("10.67.0.0"), 24);
+        r.metrics = RouteMetrics {
+            values: vec![(RTAX_MTU, 1400), (RTAX_INITCWND, 10)],
+            congctl: Some("cubic".into()),
+            lock: 1 << RTAX_MTU,
+        };
+        r.realms = Some((3 << 16) | 4);
+        r.encap = Some(Encap::Mpls(vec![100, 200]));
+        r.nexthops = vec![
+            NextHop {
+                via: Some(ip("10.99.0.3")),
+                oif: Some(2),
+                weight: Some(2),
+                ..NextHop::default()
+            },
+            NextHop {
+                via: Some(ip("fe80::1")),
+                oif: Some(2),
+                onlink: true,
+                ..NextHop::default()
+            },
+        ];
+        let b = wire(route_message(&r, true), 0);
+        let m = split_datagram(&b)[0];
+        let Some(RouteNetlinkMessage::NewRoute(back)) = decode_inner(&m) else {
+            panic!("does not decode");
+        };
+        let a = &back.attributes;
+        assert!(a.contains(&RouteAttribute::Realm(RouteRealm {
+            source: 3,
+            destination: 4
+        })));
+        assert!(a.contains(&RouteAttribute::EncapType(RouteLwEnCapType::Mpls)));
+        let metrics = a
+            .iter()
+            .find_map(|x| match x {
+                RouteAttribute::Metrics(m) => Some(m.clone()),
+                _ => None,
+            })
+            .expect("metrics");
+        assert!(metrics.contains(&RouteMetric::Mtu(1400)));
+        assert!(metrics.contains(&RouteMetric::Lock(1 << RTAX_MTU)));
+        assert!(metrics.contains(&RouteMetric::CcAlgo("cubic".into())));
+        let hops = a
+            .iter()
+            .find_map(|x| match x {
+                RouteAttribute::MultiPath(h) => Some(h.clone()),
+                _ => None,
+            })
+            .expect("multipath");
+        assert_eq!(hops.len(), 2);
+        // rtnh_hops is the weight less one, as ip(8) writes it.
+        assert_eq!(hops[0].hops, 1);
+        assert_eq!(hops[0].interface_index, 2);
+        assert_eq!(hops[1].flags, RouteNextHopFlags::Onlink);
+        assert!(hops[1]
+            .attributes
+            .contains(&RouteAttribute::Via(RouteVia::Inet6(
+                "fe80::1".parse().unwrap()
+            ))));
+    }
+
+    #[test]
+    fn macvlan_links_parse_the_same_both_ways() {
+        let mut l = link_message(7, "vrrp.51", 0x1043);
+        l.attributes.push(macvlan_info());
+        l.attributes.push(LinkAttribute::Link(2));
+        let b = wire(RouteNetlinkMessage::NewLink(l), 0);
+        let m = split_datagram(&b)[0];
+        let parsed = parse_link(&m).unwrap();
+        assert_eq!(parsed.kind.as_deref(), Some("macvlan"));
+        assert_eq!(parsed.macvlan_mode, Some(MACVLAN_MODE_PRIVATE));
+        assert_eq!(parsed.parent, Some(2));
+        assert_eq!(link_by_hand(m.payload), Some(parsed));
     }
 
     #[test]

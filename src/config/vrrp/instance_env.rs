@@ -162,10 +162,24 @@ pub fn interface_info(ctx: &Ctx, name: &str) -> Option<IfInfo> {
 /// The kind of link an existing interface is ("macvlan", "ipvlan" ...), if
 /// the system says.
 pub fn link_kind(ctx: &Ctx, name: &str) -> Option<String> {
+    if let Some((kind, _)) = ctx.host.link_kind(name) {
+        return Some(kind);
+    }
     let uevent = sysfs(ctx, name, "uevent")?;
     uevent
         .lines()
         .find_map(|l| l.strip_prefix("DEVTYPE=").map(str::to_string))
+}
+
+/// Whether an existing interface is a private-mode macvlan (keepalived
+/// only takes such an interface as a VMAC). Without netlink's answer, any
+/// macvlan passes.
+pub fn is_private_macvlan(ctx: &Ctx, name: &str) -> bool {
+    const MACVLAN_MODE_PRIVATE: u32 = 1;
+    match ctx.host.link_kind(name) {
+        Some((kind, mode)) => kind == "macvlan" && mode.is_none_or(|m| m == MACVLAN_MODE_PRIVATE),
+        None => link_kind(ctx, name).as_deref() == Some("macvlan"),
+    }
 }
 
 /// The address keepalived uses as an interface's own address for `family`:

@@ -3,7 +3,9 @@
 //! them).
 
 use super::instance::*;
-use super::instance_env::{global_vrrp, interface_info, link_kind, parse_sockaddr, IFNAMSIZ};
+use super::instance_env::{
+    global_vrrp, interface_info, is_private_macvlan, link_kind, parse_sockaddr, IFNAMSIZ,
+};
 use crate::config::diag::Class;
 use crate::config::parser::{Args, Ctx, Keyword, Missing, Res};
 use crate::config::script;
@@ -61,15 +63,15 @@ static INSTANCE: &[Keyword] = &[
     Keyword::leaf("virtual_ipaddress", virtual_ipaddress),
     Keyword::leaf("virtual_ipaddress_excluded", virtual_ipaddress_excluded),
     Keyword::leaf("no_virtual_ipaddress", no_virtual_ipaddress).not_acted_on(),
-    Keyword::leaf("promote_secondaries", promote_secondaries).not_acted_on(),
+    Keyword::leaf("promote_secondaries", promote_secondaries),
     Keyword::leaf("linkbeat_use_polling", linkbeat_use_polling).not_acted_on(),
     Keyword::leaf("v3_checksum_as_v2", v3_checksum_as_v2).not_acted_on(),
     Keyword::leaf("virtual_routes", virtual_routes),
-    Keyword::leaf("virtual_rules", virtual_rules).not_acted_on(),
-    Keyword::leaf("accept", accept).not_acted_on(),
-    Keyword::leaf("no_accept", no_accept).not_acted_on(),
+    Keyword::leaf("virtual_rules", virtual_rules),
+    Keyword::leaf("accept", accept),
+    Keyword::leaf("no_accept", no_accept),
     Keyword::leaf("skip_check_adv_addr", skip_check_adv_addr).not_acted_on(),
-    Keyword::leaf("strict_mode", strict_mode).not_acted_on(),
+    Keyword::leaf("strict_mode", strict_mode),
     Keyword::leaf("preempt", preempt),
     Keyword::leaf("nopreempt", nopreempt),
     Keyword::leaf("preempt_delay", preempt_delay),
@@ -467,7 +469,7 @@ fn use_vmac(ctx: &mut Ctx, a: &Args) -> Res {
                 general(ctx, a, i, format!("({n}) VRRP instance {other} already uses the interface name '{w}': ignored"));
                 continue;
             }
-            if ctx.host.interface_exists(&w) && link_kind(ctx, &w).as_deref() != Some("macvlan") {
+            if ctx.host.interface_exists(&w) && !is_private_macvlan(ctx, &w) {
                 general(ctx, a, i, format!("({n}) interface '{w}' already exists and is not a private macvlan: the VMAC gets a name of its own"));
                 continue;
             }

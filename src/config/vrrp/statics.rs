@@ -27,7 +27,7 @@ pub struct Statics {
 pub static ROOT: &[Keyword] = &[
     Keyword::leaf("static_ipaddress", static_ipaddress),
     Keyword::leaf("static_routes", static_routes),
-    Keyword::leaf("static_rules", static_rules).not_acted_on(),
+    Keyword::leaf("static_rules", static_rules),
 ];
 
 /// keepalived exits (status 2) when an entry lacks a value it requires.
