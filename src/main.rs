@@ -148,6 +148,10 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
         }
     };
     rt.keep_addresses_on_exit = opts.dont_release_vrrp;
+    rt.configure_tracking(
+        &daemon::track_plan::build(&loaded.config),
+        keepalived_rs::vrrp::machine::Time(keepalived_rs::sys::process::monotonic_micros()),
+    );
     let notifier = keepalived_rs::sys::sd_notify::Notifier::from_env();
     let _ = notifier.notify("READY=1");
     let result = daemon::run_vrrp(rt, &notifier);

@@ -4,6 +4,8 @@
 
 pub mod log;
 pub mod spec;
+pub mod track_plan;
+pub mod trackers;
 pub mod vrrp;
 
 use crate::sys::process::monotonic_micros;
@@ -52,6 +54,7 @@ pub fn run_vrrp(
     }
     let monitor_token = Token(FIRST_FD + fds.len() - 1);
     rt.start(now());
+    rt.register_trackers(poll.registry());
     let mut events = Events::with_capacity(64);
     loop {
         let t = now();
@@ -85,8 +88,10 @@ pub fn run_vrrp(
                     }
                 }
                 tok if tok == monitor_token => rt.on_netlink(t),
+                Token(n) if trackers::TOKENS.contains(&n) => rt.on_tracker_ready(n, t),
                 Token(n) => rt.on_readable(n - FIRST_FD, t),
             }
         }
+        rt.register_trackers(poll.registry());
     }
 }

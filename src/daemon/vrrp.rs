@@ -16,6 +16,8 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::fd::{AsRawFd, RawFd};
 
+mod tracking;
+
 /// One address an instance adds when it becomes master.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VipSpec {
@@ -110,6 +112,8 @@ pub struct Runtime {
     link: Option<LinkSender>,
     /// `-V`: leave addresses in place at exit.
     pub keep_addresses_on_exit: bool,
+    /// Interfaces, trackers, sync groups, SMTP alerts (tracking.rs).
+    tracking: tracking::Tracking,
 }
 
 impl Runtime {
@@ -187,6 +191,7 @@ impl Runtime {
             monitor,
             link: LinkSender::open().ok(),
             keep_addresses_on_exit: false,
+            tracking: tracking::Tracking::default(),
         };
         rt.open_sockets()?;
         Ok(rt)
@@ -240,11 +245,18 @@ impl Runtime {
     }
 
     pub fn start(&mut self, now: Time) {
+        let ups = self.start_groups();
         for i in 0..self.instances.len() {
-            let up = self.instances[i].healthy();
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
-            self.input(i, now, Input::Start { up });
+        }
+        // keepalived reports the instances in FAULT first.
+        for want_up in [false, true] {
+            for (i, &up) in ups.iter().enumerate() {
+                if up == want_up {
+                    self.input(i, now, Input::Start { up });
+                }
+            }
         }
     }
 
@@ -252,10 +264,12 @@ impl Runtime {
         self.instances
             .iter()
             .filter_map(|i| i.machine.deadline())
+            .chain(self.tracker_deadline())
             .min()
     }
 
     pub fn on_timers(&mut self, now: Time) {
+        self.tracker_timers(now);
         for i in 0..self.instances.len() {
             let mut guard = 0;
             while let Some(input) = self.instances[i].machine.due(now) {
@@ -340,6 +354,9 @@ impl Runtime {
         }
         for ev in events {
             match ev {
+                NetEvent::LinkUp(l) | NetEvent::LinkDown(l) if self.tracking.configured => {
+                    self.link_changed(&l, now)
+                }
                 NetEvent::LinkUp(l) | NetEvent::LinkDown(l) => {
                     let up = l.is_up();
                     for i in 0..self.instances.len() {
@@ -376,7 +393,7 @@ impl Runtime {
             self.input(i, now, Input::Priority(prio));
         }
         if healthy != was_healthy {
-            self.input(i, now, Input::Up(healthy));
+            self.health_changed(i, now);
         }
     }
 
@@ -385,6 +402,7 @@ impl Runtime {
         for i in 0..self.instances.len() {
             self.input(i, now, Input::Stop);
         }
+        self.stop_groups();
     }
 
     pub fn states(&self) -> Vec<(String, State)> {
@@ -395,10 +413,15 @@ impl Runtime {
     }
 
     fn input(&mut self, i: usize, now: Time, input: Input) {
+        self.sync_gate(i);
+        let prev = self.instances[i].machine.state();
         let mut out = Vec::new();
         self.instances[i].machine.handle(now, input, &mut out);
         for o in out {
             self.apply(i, o);
+        }
+        if matches!(input, Input::Timer | Input::Advert(_)) {
+            self.after_protocol_input(i, prev, now);
         }
     }
 
@@ -414,7 +437,10 @@ impl Runtime {
                 }
             }
             Output::Gratuitous { repeat } => self.gratuitous(i, repeat),
-            Output::Notify(_) | Output::MasterRxLowerPri => {}
+            Output::Notify(state) => {
+                self.on_notify(i, state);
+            }
+            Output::MasterRxLowerPri => {}
             Output::Log(msg) => log::info!(target: "vrrp", "{msg}"),
         }
     }
