@@ -354,9 +354,12 @@ impl Runtime {
         }
         for ev in events {
             match ev {
-                NetEvent::LinkUp(l) | NetEvent::LinkDown(l) if self.tracking.configured => {
+                NetEvent::LinkUp(l) | NetEvent::LinkDown(l) | NetEvent::LinkAdded(l)
+                    if self.tracking.configured =>
+                {
                     self.link_changed(&l, now)
                 }
+                NetEvent::LinkDeleted(l) if self.tracking.configured => self.link_deleted(&l, now),
                 NetEvent::LinkUp(l) | NetEvent::LinkDown(l) => {
                     let up = l.is_up();
                     for i in 0..self.instances.len() {
@@ -373,6 +376,7 @@ impl Runtime {
                 NetEvent::Overrun => {
                     if let Ok(links) = self.nl.links() {
                         self.monitor.resync(&links);
+                        self.links_resynced(&links, now);
                     }
                 }
                 _ => {}

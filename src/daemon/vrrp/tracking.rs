@@ -21,6 +21,9 @@ enum IfUser {
     Own(usize),
     /// A `track_interface` entry: (instance, weight, reverse).
     Tracked(usize, i32, bool),
+    /// The own interface with `dont_track_primary`: its changes are only
+    /// logged.
+    Untracked,
 }
 
 #[derive(Debug, Clone)]
@@ -107,9 +110,12 @@ impl Runtime {
             }),
         };
         for (i, p) in plan.instances.iter().enumerate().take(n) {
-            if p.track_primary {
-                add(&self.instances[i].spec.interface, IfUser::Own(i));
-            }
+            let own = if p.track_primary {
+                IfUser::Own(i)
+            } else {
+                IfUser::Untracked
+            };
+            add(&self.instances[i].spec.interface, own);
             for tr in &p.interfaces {
                 add(&tr.name, IfUser::Tracked(i, tr.weight, tr.reverse));
             }
@@ -143,6 +149,7 @@ impl Runtime {
                         }
                         self.instances[i].up = f.up;
                     }
+                    IfUser::Untracked => {}
                     IfUser::Tracked(i, w, rev) => {
                         let st = weight::updown(f.up, w, rev);
                         if st == Status::Fault {
@@ -302,11 +309,39 @@ impl Runtime {
         let Some(f) = self.tracking.ifaces.iter().position(|f| f.name == l.name) else {
             return;
         };
-        if self.tracking.ifaces[f].polled {
+        if self.tracking.ifaces[f].polled || self.tracking.ifaces[f].up == l.is_up() {
             return;
         }
         log::info!(target: "vrrp", "Netlink reports {} {}", l.name, if l.is_up() { "up" } else { "down" });
         self.apply_link(f, l.is_up(), now);
+    }
+
+    /// After lost netlink messages: catch up with the links as they are.
+    pub(super) fn links_resynced(&mut self, links: &[Link], now: Time) {
+        if !self.tracking.configured {
+            return;
+        }
+        for f in 0..self.tracking.ifaces.len() {
+            let name = self.tracking.ifaces[f].name.clone();
+            match links.iter().find(|l| l.name == name) {
+                Some(l) => self.link_changed(l, now),
+                None if self.tracking.ifaces[f].up && !self.tracking.ifaces[f].polled => {
+                    self.apply_link(f, false, now)
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// A tracked interface was deleted: it is down.
+    pub(super) fn link_deleted(&mut self, l: &Link, now: Time) {
+        let Some(f) = self.tracking.ifaces.iter().position(|f| f.name == l.name) else {
+            return;
+        };
+        log::info!(target: "vrrp", "Interface {} deleted", l.name);
+        if !self.tracking.ifaces[f].polled {
+            self.apply_link(f, false, now);
+        }
     }
 
     fn apply_link(&mut self, f: usize, up: bool, now: Time) {
@@ -330,6 +365,7 @@ impl Runtime {
                     weight::updown(up, w, rev),
                     now,
                 ),
+                IfUser::Untracked => {}
             }
         }
     }
