@@ -144,6 +144,10 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
         }
     };
     rt.keep_addresses_on_exit = opts.dont_release_vrrp;
+    rt.configure_tracking(
+        &daemon::track_plan::build(&loaded.config),
+        keepalived_rs::vrrp::machine::Time(keepalived_rs::sys::process::monotonic_micros()),
+    );
     let notifier = keepalived_rs::sys::sd_notify::Notifier::from_env();
     let _ = notifier.notify("READY=1");
     let mut reload = || reload_specs(opts);
@@ -163,7 +167,15 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
 
 /// SIGHUP: read and check the configuration again. Anything that would
 /// stop keepalived-rs from starting keeps the running configuration.
-fn reload_specs(opts: &Options) -> Result<Vec<keepalived_rs::daemon::vrrp::Spec>, String> {
+fn reload_specs(
+    opts: &Options,
+) -> Result<
+    (
+        Vec<keepalived_rs::daemon::vrrp::Spec>,
+        config::model::Config,
+    ),
+    String,
+> {
     let load_opts = load_options(opts);
     let loaded = config::load(&load_opts, &SystemHost);
     for line in loaded.diags.render(&loaded.sources).lines() {
@@ -176,7 +188,7 @@ fn reload_specs(opts: &Options) -> Result<Vec<keepalived_rs::daemon::vrrp::Spec>
     if specs.is_empty() {
         return Err("no vrrp_instance".into());
     }
-    Ok(specs)
+    Ok((specs, loaded.config))
 }
 
 fn load_options(opts: &Options) -> LoadOptions {

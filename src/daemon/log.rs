@@ -77,7 +77,16 @@ impl log::Log for Logger {
 }
 
 /// Install the logger (once per process).
+/// `-D` was given: keepalived's "log detail" lines are wanted.
+static DETAIL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether `-D` (detailed logging) is on.
+pub fn detail() -> bool {
+    DETAIL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn init(s: &Settings) {
+    DETAIL.store(s.detail > 0, std::sync::atomic::Ordering::Relaxed);
     let file = s.file.as_ref().and_then(|p| {
         std::fs::OpenOptions::new()
             .append(true)

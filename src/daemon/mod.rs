@@ -6,6 +6,8 @@ pub mod firewall;
 pub mod kernel;
 pub mod log;
 pub mod spec;
+pub mod track_plan;
+pub mod trackers;
 pub mod vrrp;
 
 use crate::sys::process::monotonic_micros;
@@ -32,7 +34,8 @@ fn now() -> Time {
 
 /// Reads the configuration again for SIGHUP: the new instances, or why
 /// the running ones must stay as they are.
-pub type Reloader<'a> = dyn FnMut() -> Result<Vec<vrrp::Spec>, String> + 'a;
+pub type Reloader<'a> =
+    dyn FnMut() -> Result<(Vec<vrrp::Spec>, crate::config::model::Config), String> + 'a;
 
 /// Run the VRRP instances until a stop signal.
 pub fn run_vrrp(
@@ -55,6 +58,7 @@ pub fn run_vrrp(
     let mut fds = register(&poll, &rt)?;
     let mut monitor_token = Token(FIRST_FD + fds.len() - 1);
     rt.start(now());
+    rt.register_trackers(poll.registry());
     let mut events = Events::with_capacity(64);
     loop {
         let t = now();
@@ -82,11 +86,11 @@ pub fn run_vrrp(
                                 let _ = notifier.notify("RELOADING=1");
                                 ::log::info!("Reloading");
                                 match reload() {
-                                    Ok(specs) => {
+                                    Ok((specs, config)) => {
                                         for fd in &fds {
                                             let _ = poll.registry().deregister(&mut SourceFd(fd));
                                         }
-                                        if let Err(e) = rt.reload(specs, now()) {
+                                        if let Err(e) = rt.reload(specs, &config, now()) {
                                             ::log::error!(target: "vrrp", "Reload failed: {e}");
                                         }
                                         fds = register(&poll, &rt)?;
@@ -115,9 +119,11 @@ pub fn run_vrrp(
                         monitor_token = Token(FIRST_FD + fds.len() - 1);
                     }
                 }
+                Token(n) if trackers::TOKENS.contains(&n) => rt.on_tracker_ready(n, t),
                 Token(n) => rt.on_readable(n - FIRST_FD, t),
             }
         }
+        rt.register_trackers(poll.registry());
     }
 }
 

@@ -21,6 +21,8 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::fd::{AsRawFd, RawFd};
 
+mod tracking;
+
 /// One address an instance adds when it becomes master.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VipSpec {
@@ -175,6 +177,8 @@ pub struct Runtime {
     /// An interface came back: the sockets are to be opened again (and the
     /// event loop to register them).
     rebind: bool,
+    /// Interfaces, trackers, sync groups, SMTP alerts (tracking.rs).
+    tracking: tracking::Tracking,
 }
 
 /// The address adverts are sent from: the first IPv4 address of the
@@ -345,6 +349,7 @@ impl Runtime {
             keep_addresses_on_exit: false,
             kernel,
             rebind: false,
+            tracking: tracking::Tracking::default(),
         };
         if let Err(e) = rt.open_sockets() {
             rt.kernel.stop(&mut rt.nl, false);
@@ -405,11 +410,18 @@ impl Runtime {
 
     pub fn start(&mut self, now: Time) {
         self.kernel.start(&mut self.nl);
+        let ups = self.start_groups();
         for i in 0..self.instances.len() {
-            let up = self.instances[i].healthy();
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
-            self.input(i, now, Input::Start { up });
+        }
+        // keepalived reports the instances in FAULT first.
+        for want_up in [false, true] {
+            for (i, &up) in ups.iter().enumerate() {
+                if up == want_up {
+                    self.input(i, now, Input::Start { up });
+                }
+            }
         }
     }
 
@@ -417,10 +429,12 @@ impl Runtime {
         self.instances
             .iter()
             .filter_map(|i| i.machine.deadline())
+            .chain(self.tracker_deadline())
             .min()
     }
 
     pub fn on_timers(&mut self, now: Time) {
+        self.tracker_timers(now);
         for i in 0..self.instances.len() {
             let mut guard = 0;
             while let Some(input) = self.instances[i].machine.due(now) {
@@ -510,6 +524,10 @@ impl Runtime {
                     if up {
                         self.kernel.interface_up(&mut self.nl, l.index);
                     }
+                    if self.tracking.configured {
+                        self.link_changed(&l, now);
+                        continue;
+                    }
                     for i in 0..self.instances.len() {
                         if self.instances[i].iface.index == l.index && self.instances[i].up != up {
                             let was = self.instances[i].healthy();
@@ -524,10 +542,21 @@ impl Runtime {
                 NetEvent::Overrun => {
                     if let Ok(links) = self.nl.links() {
                         self.monitor.resync(&links);
+                        self.links_resynced(&links, now);
                     }
                 }
-                NetEvent::LinkDeleted(l) => self.link_deleted(&l, now),
-                NetEvent::LinkAdded(l) => self.link_added(&l, now),
+                NetEvent::LinkDeleted(l) => {
+                    self.link_deleted(&l, now);
+                    if self.tracking.configured {
+                        self.tracked_link_deleted(&l, now);
+                    }
+                }
+                NetEvent::LinkAdded(l) => {
+                    self.link_added(&l, now);
+                    if self.tracking.configured {
+                        self.link_changed(&l, now);
+                    }
+                }
                 NetEvent::AddressAdded(a) => self.address_added(&a),
                 NetEvent::AddressRemoved(a) => {
                     self.kernel
@@ -698,7 +727,7 @@ impl Runtime {
             self.input(i, now, Input::Priority(prio));
         }
         if healthy != was_healthy {
-            self.input(i, now, Input::Up(healthy));
+            self.health_changed(i, now);
         }
     }
 
@@ -708,7 +737,12 @@ impl Runtime {
     /// master keeps advertising and only the addresses that were dropped or
     /// added change. Instances that are gone stop as at shutdown; new ones
     /// start. On an error before anything changed, the old set runs on.
-    pub fn reload(&mut self, specs: Vec<Spec>, now: Time) -> io::Result<()> {
+    pub fn reload(
+        &mut self,
+        specs: Vec<Spec>,
+        config: &crate::config::model::Config,
+        now: Time,
+    ) -> io::Result<()> {
         let mut links = self.nl.links()?;
         let mut fresh = Vec::new();
         for spec in specs {
@@ -812,6 +846,14 @@ impl Runtime {
         self.recv.clear();
         self.send.clear();
         self.open_sockets()?;
+        // Trackers start again from the new configuration (scripts run
+        // again, files and processes are read again).
+        if self.tracking.configured {
+            for inst in &mut self.instances {
+                inst.track = TrackSet::default();
+            }
+            self.configure_tracking(&super::track_plan::build(config), now);
+        }
         for i in 0..self.instances.len() {
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
@@ -858,6 +900,7 @@ impl Runtime {
             self.input(i, now, Input::Stop);
         }
         self.kernel.stop(&mut self.nl, self.keep_addresses_on_exit);
+        self.stop_groups();
     }
 
     pub fn states(&self) -> Vec<(String, State)> {
@@ -868,10 +911,15 @@ impl Runtime {
     }
 
     fn input(&mut self, i: usize, now: Time, input: Input) {
+        self.sync_gate(i);
+        let prev = self.instances[i].machine.state();
         let mut out = Vec::new();
         self.instances[i].machine.handle(now, input, &mut out);
         for o in out {
             self.apply(i, o);
+        }
+        if matches!(input, Input::Timer | Input::Advert(_)) {
+            self.after_protocol_input(i, prev, now);
         }
     }
 
@@ -895,7 +943,10 @@ impl Runtime {
                 }
             }
             Output::Gratuitous { repeat } => self.gratuitous(i, repeat),
-            Output::Notify(_) | Output::MasterRxLowerPri => {}
+            Output::Notify(state) => {
+                self.on_notify(i, state);
+            }
+            Output::MasterRxLowerPri => {}
             Output::Log(msg) => log::info!(target: "vrrp", "{msg}"),
         }
     }

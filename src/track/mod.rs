@@ -5,6 +5,12 @@
 
 use std::collections::BTreeMap;
 
+pub mod file;
+pub mod process;
+pub mod smtp;
+pub mod sync;
+pub mod weight;
+
 /// Which tracked object a status comes from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TrackerKey {

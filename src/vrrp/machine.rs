@@ -124,6 +124,14 @@ pub enum Input {
     Priority(u8),
     /// Orderly shutdown.
     Stop,
+    /// The instance's sync group moves it to MASTER (another member
+    /// became master and every member wants to).
+    ForceMaster,
+    /// The sync group moves it to BACKUP (another member became backup,
+    /// or the group left FAULT).
+    ForceBackup,
+    /// The sync group moves it to FAULT (another member failed).
+    ForceFault,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +171,13 @@ pub struct Machine {
     vip_set: bool,
     pub master_addr: Option<IpAddr>,
     pub master_priority: u8,
+    /// keepalived's `wantstate`: where the instance would be regardless of
+    /// its sync group (a sync group holds members in BACKUP until all of
+    /// them want MASTER).
+    want: State,
+    /// In a sync group: whether the group lets this member become master
+    /// now (set by the runtime before each input). `None`: no sync group.
+    master_allowed: Option<bool>,
 }
 
 impl Machine {
@@ -183,7 +198,24 @@ impl Machine {
             vip_set: false,
             master_addr: None,
             master_priority: 0,
+            want: State::Init,
+            master_allowed: None,
         }
+    }
+
+    /// keepalived's `wantstate`.
+    pub fn want(&self) -> State {
+        self.want
+    }
+
+    /// For members of a sync group: whether the group would let this member
+    /// become master now; `None` for instances outside sync groups.
+    pub fn set_master_allowed(&mut self, allowed: Option<bool>) {
+        self.master_allowed = allowed;
+    }
+
+    fn may_become_master(&self) -> bool {
+        self.master_allowed != Some(false)
     }
 
     pub fn state(&self) -> State {
@@ -261,14 +293,91 @@ impl Machine {
                 // keepalived ignores adverts in FAULT and INIT.
                 _ => {}
             },
-            Input::Up(true) => self.leave_fault(now, out),
-            Input::Up(false) => self.enter_fault(now, out),
-            Input::Priority(p) => {
-                if self.base_priority != PRIO_OWNER {
-                    self.effective_priority = p.clamp(1, 254);
+            Input::Up(true) => {
+                if self.state == State::Fault {
+                    self.leave_fault(now, out)
                 }
             }
+            Input::Up(false) => {
+                self.want = State::Fault;
+                self.enter_fault(now, out)
+            }
+            Input::Priority(p) => self.set_priority(now, p, out),
             Input::Stop => self.stop(out),
+            Input::ForceMaster => self.force_master(now, out),
+            Input::ForceBackup => self.force_backup(now, out),
+            Input::ForceFault => self.force_fault(now, out),
+        }
+    }
+
+    /// keepalived's `vrrp_set_effective_priority`: a backup's running
+    /// down timer moves by the change of its skew time.
+    fn set_priority(&mut self, now: Time, p: u8, out: &mut Vec<Output>) {
+        if self.base_priority == PRIO_OWNER {
+            return;
+        }
+        let p = p.clamp(1, 254);
+        if p == self.effective_priority {
+            return;
+        }
+        self.log(
+            out,
+            format!(
+                "Changing effective priority from {} to {p}",
+                self.effective_priority
+            ),
+        );
+        self.effective_priority = p;
+        let old_down = self.ms_down_timer;
+        self.ms_down_timer = self.master_down_interval();
+        if self.state == State::Backup {
+            if let Some(at) = self.sands {
+                let moved = if self.ms_down_timer >= old_down {
+                    at.plus(self.ms_down_timer - old_down)
+                } else {
+                    Time(at.0.saturating_sub(old_down - self.ms_down_timer))
+                };
+                self.sands = Some(moved.max(now));
+            }
+        }
+    }
+
+    /// keepalived's `vrrp_sync_master` on a member that is not master.
+    fn force_master(&mut self, now: Time, out: &mut Vec<Output>) {
+        if matches!(self.state, State::Master | State::Stop) {
+            return;
+        }
+        self.want = State::Master;
+        self.state = State::Master;
+        self.init_sands(now);
+        self.master_tx(now, out);
+    }
+
+    /// keepalived's `vrrp_sync_backup` on a member that is not backup.
+    fn force_backup(&mut self, now: Time, out: &mut Vec<Output>) {
+        self.want = State::Backup;
+        match self.state {
+            State::Master => self.leave_master(now, State::Backup, out),
+            State::Fault | State::Init => self.leave_fault(now, out),
+            _ => {}
+        }
+    }
+
+    /// keepalived's `vrrp_sync_fault` on a member that is not in FAULT: a
+    /// master leaves as on its own fault; a backup changes state without
+    /// the "Entering" line.
+    fn force_fault(&mut self, now: Time, out: &mut Vec<Output>) {
+        self.want = State::Fault;
+        match self.state {
+            State::Master => self.leave_master(now, State::Fault, out),
+            State::Backup | State::Init => {
+                self.state = State::Fault;
+                out.push(Output::Notify(State::Fault));
+                self.master_adver_int = self.params.advert_int;
+                self.ms_down_timer = self.master_down_interval();
+                self.sands = None;
+            }
+            _ => {}
         }
     }
 
@@ -308,7 +417,13 @@ impl Machine {
 
     fn start(&mut self, now: Time, up: bool, out: &mut Vec<Output>) {
         self.master_adver_int = self.params.advert_int;
-        if up && self.params.want_master && self.base_priority == PRIO_OWNER {
+        let owner_master = self.params.want_master && self.base_priority == PRIO_OWNER;
+        self.want = match (up, owner_master) {
+            (false, _) => State::Fault,
+            (true, true) => State::Master,
+            (true, false) => State::Backup,
+        };
+        if up && owner_master && self.may_become_master() {
             // The address owner takes over at once.
             self.state = State::Backup;
             self.ms_down_timer = 1;
@@ -318,7 +433,9 @@ impl Machine {
                 self.log(out, "Entering BACKUP STATE (init)".into());
                 self.state = State::Backup;
             } else {
-                self.log(out, "Entering FAULT STATE (init)".into());
+                // keepalived finds the fault while it completes the
+                // configuration, before its "(init)" lines.
+                self.log(out, "entering FAULT state".into());
                 self.state = State::Fault;
             }
             out.push(Output::Notify(self.state));
@@ -329,8 +446,15 @@ impl Machine {
     fn timer(&mut self, now: Time, out: &mut Vec<Output>) {
         match self.state {
             State::Backup => {
-                self.state = State::Master;
-                self.master_tx(now, out);
+                self.want = State::Master;
+                if !self.may_become_master() {
+                    // Held by the sync group until every member wants
+                    // MASTER; the timer only has to fire again.
+                    self.ms_down_timer = self.master_down_interval();
+                } else {
+                    self.state = State::Master;
+                    self.master_tx(now, out);
+                }
             }
             State::Master => self.master_tx(now, out),
             _ => {}
@@ -383,6 +507,7 @@ impl Machine {
     }
 
     fn leave_master(&mut self, now: Time, to: State, out: &mut Vec<Output>) {
+        self.want = to;
         match to {
             State::Backup => {
                 self.log(out, "Entering BACKUP STATE".into());
@@ -423,6 +548,9 @@ impl Machine {
             self.ms_down_timer = self.master_down_interval();
             self.master_addr = Some(r.src);
             self.master_priority = r.priority;
+            // Held in BACKUP by a sync group, it may have wanted MASTER;
+            // a master is heard now.
+            self.want = State::Backup;
             if self.params.preempt_delay > 0 {
                 if r.priority >= self.effective_priority {
                     self.preempt_time = None;
@@ -541,11 +669,17 @@ impl Machine {
     }
 
     fn leave_fault(&mut self, now: Time, out: &mut Vec<Output>) {
-        if self.state != State::Fault {
+        if !matches!(self.state, State::Fault | State::Init) {
             return;
         }
         self.master_adver_int = self.params.advert_int;
-        if self.params.want_master && self.base_priority == PRIO_OWNER {
+        let owner_master = self.params.want_master && self.base_priority == PRIO_OWNER;
+        self.want = if owner_master {
+            State::Master
+        } else {
+            State::Backup
+        };
+        if owner_master && self.may_become_master() {
             self.state = State::Master;
             self.master_tx(now, out);
         } else {
@@ -761,5 +895,114 @@ mod tests {
         let before = m.deadline();
         run(&mut m, 12 * SECOND + 1, advert("10.0.0.2", 100));
         assert_eq!(m.deadline(), before);
+    }
+    fn run_logged(m: &mut Machine, now: u64, input: Input) -> (Vec<Output>, Vec<String>) {
+        let mut out = Vec::new();
+        m.handle(Time(now), input, &mut out);
+        let logs = out
+            .iter()
+            .filter_map(|o| match o {
+                Output::Log(l) => Some(l.clone()),
+                _ => None,
+            })
+            .collect();
+        out.retain(|o| !matches!(o, Output::Log(_)));
+        (out, logs)
+    }
+
+    #[test]
+    fn a_sync_group_holds_a_backup_that_wants_master() {
+        let mut m = machine(100);
+        m.set_master_allowed(Some(false));
+        run(&mut m, 0, Input::Start { up: true });
+        assert_eq!(m.want(), State::Backup);
+        let down = m.deadline().unwrap();
+        assert!(run(&mut m, down.0, Input::Timer).is_empty());
+        assert_eq!(m.state(), State::Backup);
+        assert_eq!(m.want(), State::Master);
+        // It waits a whole master-down interval again.
+        assert_eq!(m.deadline(), Some(Time(down.0 * 2)));
+        // An advert from a master makes it want BACKUP again.
+        run(&mut m, down.0 + 1, advert("10.0.0.2", 200));
+        assert_eq!(m.want(), State::Backup);
+        // Allowed, the next expiry makes it master.
+        m.set_master_allowed(Some(true));
+        let at = m.deadline().unwrap();
+        run(&mut m, at.0, Input::Timer);
+        assert_eq!(m.state(), State::Master);
+    }
+
+    #[test]
+    fn forced_transitions_follow_keepalived_sync_handlers() {
+        let mut m = machine(100);
+        run(&mut m, 0, Input::Start { up: true });
+        let (out, logs) = run_logged(&mut m, 10, Input::ForceMaster);
+        assert_eq!(
+            out,
+            [
+                Output::SendAdvert { priority: 100 },
+                Output::AddAddresses,
+                Output::Gratuitous { repeat: 5 },
+                Output::Notify(State::Master)
+            ]
+        );
+        assert_eq!(logs, ["(VI_1) Entering MASTER STATE"]);
+        assert_eq!(m.want(), State::Master);
+        // To BACKUP: no priority 0 advert.
+        let (out, logs) = run_logged(&mut m, 20, Input::ForceBackup);
+        assert_eq!(
+            out,
+            [Output::RemoveAddresses, Output::Notify(State::Backup)]
+        );
+        assert_eq!(logs, ["(VI_1) Entering BACKUP STATE"]);
+        // A backup moved to FAULT changes state without a line.
+        let (out, logs) = run_logged(&mut m, 30, Input::ForceFault);
+        assert_eq!(out, [Output::Notify(State::Fault)]);
+        assert!(logs.is_empty());
+        assert_eq!(m.deadline(), None);
+        // And back.
+        let (out, logs) = run_logged(&mut m, 40, Input::ForceBackup);
+        assert_eq!(out, [Output::Notify(State::Backup)]);
+        assert_eq!(logs, ["(VI_1) Entering BACKUP STATE"]);
+        assert!(m.deadline().is_some());
+        // A master moved to FAULT says goodbye with priority 0.
+        run(&mut m, 50, Input::ForceMaster);
+        let (out, logs) = run_logged(&mut m, 60, Input::ForceFault);
+        assert_eq!(out[0], Output::SendAdvert { priority: 0 });
+        assert!(out.contains(&Output::RemoveAddresses));
+        assert_eq!(logs, ["(VI_1) Entering FAULT STATE"]);
+        // Forced inputs in the state already reached do nothing.
+        assert!(run(&mut m, 70, Input::ForceFault).is_empty());
+    }
+
+    #[test]
+    fn priority_changes_are_logged_and_move_the_backup_timer() {
+        let mut m = machine(100);
+        run(&mut m, 0, Input::Start { up: true });
+        let before = m.deadline().unwrap();
+        let (_, logs) = run_logged(&mut m, 1_000, Input::Priority(70));
+        assert_eq!(logs, ["(VI_1) Changing effective priority from 100 to 70"]);
+        // Skew (256 - p)/256 s grows by 30/256 s.
+        assert_eq!(m.deadline(), Some(before.plus(30 * SECOND / 256)));
+        let (_, logs) = run_logged(&mut m, 2_000, Input::Priority(70));
+        assert!(logs.is_empty());
+        // The owner never changes.
+        let mut o = machine(255);
+        let (_, logs) = run_logged(&mut o, 0, Input::Priority(100));
+        assert!(logs.is_empty());
+        assert_eq!(o.priority(), 255);
+    }
+
+    #[test]
+    fn starting_in_fault_says_so_like_keepalived() {
+        let mut m = machine(100);
+        let (out, logs) = run_logged(&mut m, 0, Input::Start { up: false });
+        assert_eq!(out, [Output::Notify(State::Fault)]);
+        assert_eq!(logs, ["(VI_1) entering FAULT state"]);
+        assert_eq!(m.want(), State::Fault);
+        // Up(true) only leaves FAULT; it does nothing before the start.
+        let mut n = machine(100);
+        assert!(run(&mut n, 0, Input::Up(true)).is_empty());
+        assert_eq!(n.state(), State::Init);
     }
 }

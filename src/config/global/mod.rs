@@ -18,7 +18,7 @@ pub use handlers::inet_address;
 
 /// Top-level keywords of this part, in keepalived's order.
 pub static ROOT: &[Keyword] = &[
-    Keyword::leaf("linkbeat_use_polling", h::linkbeat_use_polling).not_acted_on(),
+    Keyword::leaf("linkbeat_use_polling", h::linkbeat_use_polling),
     Keyword::leaf("net_namespace", h::net_namespace).not_acted_on(),
     Keyword::leaf("net_namespace_ipvs", h::net_namespace_ipvs).not_acted_on(),
     Keyword::leaf("namespace_with_ipsets", h::namespace_with_ipsets).not_acted_on(),
@@ -56,7 +56,7 @@ pub static GLOBAL_DEFS: &[Keyword] = &[
     Keyword::leaf("smtp_alert_checker", h::smtp_alert_checker),
     Keyword::leaf("checker_log_all_failures", h::checker_log_all_failures).not_acted_on(),
     Keyword::leaf("dynamic_interfaces", h::dynamic_interfaces).not_acted_on(),
-    Keyword::leaf("no_email_faults", h::no_email_faults).not_acted_on(),
+    Keyword::leaf("no_email_faults", h::no_email_faults),
     Keyword::leaf("default_interface", h::default_interface).not_acted_on(),
     Keyword::leaf("disable_local_igmp", h::disable_local_igmp),
     Keyword::leaf("v3_checksum_as_v2", h::v3_checksum_as_v2).not_acted_on(),

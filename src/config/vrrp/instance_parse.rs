@@ -64,7 +64,7 @@ static INSTANCE: &[Keyword] = &[
     Keyword::leaf("virtual_ipaddress_excluded", virtual_ipaddress_excluded),
     Keyword::leaf("no_virtual_ipaddress", no_virtual_ipaddress).not_acted_on(),
     Keyword::leaf("promote_secondaries", promote_secondaries),
-    Keyword::leaf("linkbeat_use_polling", linkbeat_use_polling).not_acted_on(),
+    Keyword::leaf("linkbeat_use_polling", linkbeat_use_polling),
     Keyword::leaf("v3_checksum_as_v2", v3_checksum_as_v2).not_acted_on(),
     Keyword::leaf("virtual_routes", virtual_routes),
     Keyword::leaf("virtual_rules", virtual_rules),

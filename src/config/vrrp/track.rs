@@ -108,7 +108,7 @@ pub static ROOT: &[Keyword] = &[
         Some(super::track_misc::garp_group_close),
     )
     .not_acted_on(),
-    Keyword::leaf("linkbeat_interfaces", super::track_misc::linkbeat).not_acted_on(),
+    Keyword::leaf("linkbeat_interfaces", super::track_misc::linkbeat),
     Keyword::block(
         "vrrp_script",
         Some(super::track_script::start),

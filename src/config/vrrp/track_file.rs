@@ -54,7 +54,7 @@ impl Default for TrackFile {
 pub const KEYWORDS: &[Keyword] = &[
     Keyword::leaf("file", file),
     Keyword::leaf("weight", weight),
-    Keyword::leaf("init_file", init_file).not_acted_on(),
+    Keyword::leaf("init_file", init_file),
 ];
 
 fn cur<'a>(ctx: &'a mut Ctx) -> Option<&'a mut TrackFile> {

@@ -82,14 +82,14 @@ impl Default for TrackProcess {
 
 pub const KEYWORDS: &[Keyword] = &[
     Keyword::leaf("process", process),
-    Keyword::leaf("param_match", param_match).not_acted_on(),
-    Keyword::leaf("weight", weight).not_acted_on(),
-    Keyword::leaf("quorum", quorum).not_acted_on(),
-    Keyword::leaf("quorum_max", quorum_max).not_acted_on(),
+    Keyword::leaf("param_match", param_match),
+    Keyword::leaf("weight", weight),
+    Keyword::leaf("quorum", quorum),
+    Keyword::leaf("quorum_max", quorum_max),
     Keyword::leaf("delay", delay),
-    Keyword::leaf("terminate_delay", terminate_delay).not_acted_on(),
-    Keyword::leaf("fork_delay", fork_delay).not_acted_on(),
-    Keyword::leaf("full_command", full_command).not_acted_on(),
+    Keyword::leaf("terminate_delay", terminate_delay),
+    Keyword::leaf("fork_delay", fork_delay),
+    Keyword::leaf("full_command", full_command),
 ];
 
 fn cur<'a>(ctx: &'a mut Ctx) -> Option<&'a mut TrackProcess> {

@@ -79,8 +79,8 @@ pub const KEYWORDS: &[Keyword] = &[
     Keyword::leaf("group", group),
     Keyword::leaf("track_interface", track_interface),
     Keyword::leaf("track_script", track_script),
-    Keyword::leaf("track_file", track_file).not_acted_on(),
-    Keyword::leaf("track_process", track_process).not_acted_on(),
+    Keyword::leaf("track_file", track_file),
+    Keyword::leaf("track_process", track_process),
     Keyword::leaf("track_bfd", track_bfd).not_acted_on(),
     Keyword::leaf("notify_backup", notify_backup),
     Keyword::leaf("notify_master", notify_master),
@@ -88,8 +88,8 @@ pub const KEYWORDS: &[Keyword] = &[
     Keyword::leaf("notify_stop", notify_stop),
     Keyword::leaf("notify", notify),
     Keyword::leaf("smtp_alert", smtp_alert),
-    Keyword::leaf("global_tracking", global_tracking).not_acted_on(),
-    Keyword::leaf("sync_group_tracking_weight", tracking_weight).not_acted_on(),
+    Keyword::leaf("global_tracking", global_tracking),
+    Keyword::leaf("sync_group_tracking_weight", tracking_weight),
     Keyword::leaf("notify_priority_changes", notify_priority_changes).not_acted_on(),
 ];
 
