@@ -6,10 +6,11 @@ use crate::sys::garp::LinkSender;
 use crate::sys::netlink::{AddressSpec, Family, Monitor, NetEvent, Netlink};
 use crate::sys::vrrp_socket::{Interface, Listen, VrrpRecvSocket, VrrpSendSocket};
 use crate::track::{Status, TrackSet, TrackerKey};
+use crate::vrrp::ah::{self, SeqCounter};
 use crate::vrrp::machine::{Input, Machine, Output, Params, State, Time};
 use crate::vrrp::packet::{
-    Advert, Auth, ChecksumMode, Ipv4Header, Version, WireInterval, IPPROTO_VRRP, VRRP_GROUP_V4,
-    VRRP_GROUP_V6, VRRP_TTL,
+    Advert, Auth, ChecksumMode, Ipv4Header, Version, WireInterval, IPPROTO_AH, IPPROTO_VRRP,
+    VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL,
 };
 use crate::vrrp::receive::{self, Counters, Expect, OldChecksum, Packet, Peer};
 use std::io;
@@ -53,7 +54,7 @@ impl Spec {
 }
 
 /// Instances with the same key share a receive socket.
-fn socket_key(inst: &Instance) -> (u32, bool, Listen) {
+fn socket_key(inst: &Instance) -> (u32, bool, Listen, u8) {
     let listen = if inst.spec.unicast() {
         Listen::Unicast(inst.src)
     } else {
@@ -63,7 +64,7 @@ fn socket_key(inst: &Instance) -> (u32, bool, Listen) {
             IpAddr::V4(VRRP_GROUP_V4)
         }))
     };
-    (inst.iface.index, inst.spec.ipv6, listen)
+    (inst.iface.index, inst.spec.ipv6, listen, inst.proto())
 }
 
 struct Instance {
@@ -81,6 +82,8 @@ struct Instance {
     up: bool,
     /// What the trackers say (interface link state is `up`, above).
     track: TrackSet,
+    /// `auth_type AH`: the sequence counter (sending and anti-replay).
+    ah_seq: SeqCounter,
 }
 
 impl Instance {
@@ -91,6 +94,14 @@ impl Instance {
 
     fn effective_priority(&self) -> u8 {
         self.track.priority(self.spec.params.priority)
+    }
+
+    /// The IP protocol its adverts travel in: AH wraps VRRPv2 over IPv4.
+    fn proto(&self) -> u8 {
+        match self.spec.auth {
+            Auth::Ah(_) if !self.spec.ipv6 && self.spec.params.version == Version::V2 => IPPROTO_AH,
+            _ => IPPROTO_VRRP,
+        }
     }
 }
 
@@ -149,7 +160,7 @@ impl Runtime {
             let (auth_type, auth_data) = match spec.auth {
                 Auth::None => (0, [0; 8]),
                 Auth::Pass(d) => (1, d),
-                Auth::Ah => (2, [0; 8]),
+                Auth::Ah(k) => (2, k),
             };
             let expect = Expect {
                 ipv6: spec.ipv6,
@@ -177,6 +188,7 @@ impl Runtime {
                 ip_id: 0,
                 up,
                 track: TrackSet::default(),
+                ah_seq: SeqCounter::default(),
             });
         }
         let mut rt = Runtime {
@@ -204,11 +216,11 @@ impl Runtime {
                     .first()
                     .is_some_and(|&m| socket_key(&self.instances[m]) == key)
             });
-            let listen = key.2;
+            let (listen, proto) = (key.2, key.3);
             match existing {
                 Some(r) => self.recv[r].members.push(i),
                 None => {
-                    let sock = VrrpRecvSocket::open(Some(&inst.iface), IPPROTO_VRRP, listen, None)?;
+                    let sock = VrrpRecvSocket::open(Some(&inst.iface), proto, listen, None)?;
                     self.recv.push(RecvSock {
                         sock,
                         ipv6: inst.spec.ipv6,
@@ -313,9 +325,14 @@ impl Runtime {
                 dst: meta.dst,
                 ttl: meta.hop_limit,
             };
-            let result =
-                inst.counters
-                    .count(receive::check(&inst.expect, &packet, check_addresses));
+            let backup = inst.machine.state() == State::Backup;
+            let result = inst.counters.count(receive::check(
+                &inst.expect,
+                &packet,
+                check_addresses,
+                &mut inst.ah_seq,
+                backup,
+            ));
             match result {
                 Ok(a) => {
                     if a.detected_old_checksum {
@@ -323,8 +340,13 @@ impl Runtime {
                         log::info!(target: "vrrp", "({}) Setting unicast VRRPv3 checksum to old version", inst.spec.params.name);
                     }
                     inst.last_master = Some(meta.src);
-                    self.input(i, now, Input::Advert(a.advert));
+                    self.input_ah(i, now, Input::Advert(a.advert), a.ah_seq);
                 }
+                Err(
+                    reason @ (receive::Reject::AhBadIcv
+                    | receive::Reject::AhBadSpi
+                    | receive::Reject::AhReplayed),
+                ) => log_ah(inst, bytes, meta.src, reason),
                 Err(reason) => {
                     log::debug!(target: "vrrp", "({}) advert from {} dropped: {reason:?}", inst.spec.params.name, meta.src);
                 }
@@ -395,8 +417,31 @@ impl Runtime {
     }
 
     fn input(&mut self, i: usize, now: Time, input: Input) {
+        self.input_ah(i, now, input, None);
+    }
+
+    /// `ah_seq`: the AH sequence number of the advert being input. The AH
+    /// counter follows the machine's decisions as 2.2.7's does: a master
+    /// hearing a lower-priority master jumps past its number (before the
+    /// advert it sends in reply), and a counter that cycled restarts when
+    /// the instance becomes master.
+    fn input_ah(&mut self, i: usize, now: Time, input: Input, ah_seq: Option<u32>) {
         let mut out = Vec::new();
-        self.instances[i].machine.handle(now, input, &mut out);
+        let inst = &mut self.instances[i];
+        let was = inst.machine.state();
+        inst.machine.handle(now, input, &mut out);
+        let is = inst.machine.state();
+        if let (Some(seq), State::Master) = (ah_seq, was) {
+            if out.iter().any(|o| matches!(o, Output::MasterRxLowerPri)) {
+                log::info!(target: "vrrp", "({}) IPSEC-AH : Syncing seq_num - Increment seq", inst.spec.params.name);
+                inst.ah_seq.on_lower_priority_master(seq);
+            } else if is != State::Master {
+                inst.ah_seq.on_higher_priority_master();
+            }
+        }
+        if is == State::Master && was != State::Master {
+            inst.ah_seq.on_become_master();
+        }
         for o in out {
             self.apply(i, o);
         }
@@ -457,6 +502,13 @@ impl Runtime {
         else {
             return;
         };
+        // One IP id and one AH number per advert, whatever the number of
+        // unicast peers (as 2.2.7).
+        inst.ip_id = inst.ip_id.wrapping_add(1).max(1);
+        let ah_key = match inst.spec.auth {
+            Auth::Ah(k) if inst.proto() == IPPROTO_AH => Some((k, inst.ah_seq.next_send())),
+            _ => None,
+        };
         for dst in dsts {
             let result = match (inst.src, dst) {
                 (IpAddr::V4(src), IpAddr::V4(d)) => {
@@ -474,7 +526,6 @@ impl Runtime {
                         ChecksumMode::Plain
                     };
                     let pdu = advert.encode(mode);
-                    inst.ip_id = inst.ip_id.wrapping_add(1).max(1);
                     let h = Ipv4Header {
                         tos: 0xc0,
                         id: inst.ip_id,
@@ -487,8 +538,14 @@ impl Runtime {
                         src,
                         dst: d,
                     };
-                    let mut pkt = h.encode(pdu.len()).to_vec();
-                    pkt.extend(pdu);
+                    let pkt = match ah_key {
+                        Some((key, seq)) => ah::packet_v4(&h, seq, &pdu, &key, inst.spec.unicast()),
+                        None => {
+                            let mut pkt = h.encode(pdu.len()).to_vec();
+                            pkt.extend(pdu);
+                            pkt
+                        }
+                    };
                     sock.send_v4(&pkt, d)
                 }
                 (IpAddr::V6(src), IpAddr::V6(d)) => {
@@ -559,6 +616,24 @@ impl Runtime {
                     log::debug!(target: "vrrp", "({}) gratuitous for {}: {e}", inst.spec.params.name, v.addr);
                 }
             }
+        }
+    }
+}
+
+/// keepalived's log lines for AH authentication failures.
+fn log_ah(inst: &Instance, bytes: &[u8], src: IpAddr, reason: receive::Reject) {
+    let name = &inst.spec.params.name;
+    match reason {
+        receive::Reject::AhBadIcv => {
+            log::info!(target: "vrrp", "({name}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !")
+        }
+        receive::Reject::AhBadSpi => {
+            log::info!(target: "vrrp", "IPSEC AH : invalid IPSEC SPI value from {src}")
+        }
+        _ => {
+            let ihl = usize::from(bytes[0] & 0x0f) * 4;
+            let seq = ah::AhHeader::decode(bytes.get(ihl..).unwrap_or(&[])).map_or(0, |h| h.seq);
+            log::info!(target: "vrrp", "({name}) IPSEC-AH : sequence number {seq} already processed. Packet dropped. Local({})", inst.ah_seq.seq);
         }
     }
 }
