@@ -631,7 +631,7 @@ fn log_ah(inst: &Instance, bytes: &[u8], src: IpAddr, reason: receive::Reject) {
             log::info!(target: "vrrp", "IPSEC AH : invalid IPSEC SPI value from {src}")
         }
         _ => {
-            let ihl = usize::from(bytes[0] & 0x0f) * 4;
+            let ihl = usize::from(bytes.first().map_or(0, |b| b & 0x0f)) * 4;
             let seq = ah::AhHeader::decode(bytes.get(ihl..).unwrap_or(&[])).map_or(0, |h| h.seq);
             log::info!(target: "vrrp", "({name}) IPSEC-AH : sequence number {seq} already processed. Packet dropped. Local({})", inst.ah_seq.seq);
         }
