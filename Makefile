@@ -30,6 +30,7 @@ demo: build
 bench:
 	$(CARGO) build --release
 	sh tests/bench/parse.sh
+	bash tests/bench/failover.sh
 
 static:
 	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release --target x86_64-unknown-linux-gnu

@@ -85,7 +85,7 @@ fn spec(inst: &Instance) -> Result<Spec, String> {
     let auth = match &inst.auth {
         Some(a) if p.version == Version::V2 && !a.password.is_empty() => match a.kind {
             Some(AuthType::Pass) => Auth::Pass(a.password.0),
-            Some(AuthType::Ah) => Auth::Ah,
+            Some(AuthType::Ah) => Auth::Ah(a.password.0),
             None => Auth::None,
         },
         _ => Auth::None,

@@ -11,10 +11,11 @@ use crate::sys::netlink::{
 };
 use crate::sys::vrrp_socket::{Interface, Listen, VrrpRecvSocket, VrrpSendSocket};
 use crate::track::{Status, TrackSet, TrackerKey};
+use crate::vrrp::ah::{self, SeqCounter};
 use crate::vrrp::machine::{Input, Machine, Output, Params, State, Time};
 use crate::vrrp::packet::{
-    Advert, Auth, ChecksumMode, Ipv4Header, Version, WireInterval, IPPROTO_VRRP, VRRP_GROUP_V4,
-    VRRP_GROUP_V6, VRRP_TTL,
+    Advert, Auth, ChecksumMode, Ipv4Header, Version, WireInterval, IPPROTO_AH, IPPROTO_VRRP,
+    VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL,
 };
 use crate::vrrp::receive::{self, Counters, Expect, OldChecksum, Packet, Peer};
 use std::io;
@@ -80,7 +81,7 @@ impl Spec {
 }
 
 /// Instances with the same key share a receive socket.
-fn socket_key(inst: &Instance) -> (u32, bool, Listen) {
+fn socket_key(inst: &Instance) -> (u32, bool, Listen, u8) {
     let listen = if inst.spec.unicast() {
         Listen::Unicast(inst.src)
     } else {
@@ -90,7 +91,7 @@ fn socket_key(inst: &Instance) -> (u32, bool, Listen) {
             IpAddr::V4(VRRP_GROUP_V4)
         }))
     };
-    (inst.net.index, inst.spec.ipv6, listen)
+    (inst.net.index, inst.spec.ipv6, listen, inst.proto())
 }
 
 struct Instance {
@@ -128,6 +129,8 @@ struct Instance {
     up: bool,
     /// What the trackers say (interface link state is `up`, above).
     track: TrackSet,
+    /// `auth_type AH`: the sequence counter (sending and anti-replay).
+    ah_seq: SeqCounter,
 }
 
 impl Instance {
@@ -142,7 +145,7 @@ impl Instance {
     /// interface, unicast or not (and then the source address), and the
     /// multicast group. The name does not count.
     fn identity(&self) -> (u8, bool, u32, Listen) {
-        let (_, ipv6, listen) = socket_key(self);
+        let (_, ipv6, listen, _) = socket_key(self);
         (self.spec.params.vrid, ipv6, self.base_index, listen)
     }
 
@@ -153,6 +156,14 @@ impl Instance {
 
     fn effective_priority(&self) -> u8 {
         self.track.priority(self.spec.params.priority)
+    }
+
+    /// The IP protocol its adverts travel in: AH wraps VRRPv2 over IPv4.
+    fn proto(&self) -> u8 {
+        match self.spec.auth {
+            Auth::Ah(_) if !self.spec.ipv6 && self.spec.params.version == Version::V2 => IPPROTO_AH,
+            _ => IPPROTO_VRRP,
+        }
     }
 }
 
@@ -263,7 +274,7 @@ fn build_instance(
     let (auth_type, auth_data) = match spec.auth {
         Auth::None => (0, [0; 8]),
         Auth::Pass(d) => (1, d),
-        Auth::Ah => (2, [0; 8]),
+        Auth::Ah(k) => (2, k),
     };
     let expect = Expect {
         ipv6: spec.ipv6,
@@ -300,6 +311,7 @@ fn build_instance(
         ip_id: 0,
         up,
         track: TrackSet::default(),
+        ah_seq: SeqCounter::default(),
     })
 }
 
@@ -373,11 +385,11 @@ impl Runtime {
                     .first()
                     .is_some_and(|&m| socket_key(&self.instances[m]) == key)
             });
-            let listen = key.2;
+            let (listen, proto) = (key.2, key.3);
             match existing {
                 Some(r) => self.recv[r].members.push(i),
                 None => {
-                    let sock = VrrpRecvSocket::open(Some(&inst.net), IPPROTO_VRRP, listen, None)?;
+                    let sock = VrrpRecvSocket::open(Some(&inst.net), proto, listen, None)?;
                     self.recv.push(RecvSock {
                         sock,
                         ipv6: inst.spec.ipv6,
@@ -492,9 +504,14 @@ impl Runtime {
                 dst: meta.dst,
                 ttl: meta.hop_limit,
             };
-            let result =
-                inst.counters
-                    .count(receive::check(&inst.expect, &packet, check_addresses));
+            let backup = inst.machine.state() == State::Backup;
+            let result = inst.counters.count(receive::check(
+                &inst.expect,
+                &packet,
+                check_addresses,
+                &mut inst.ah_seq,
+                backup,
+            ));
             match result {
                 Ok(a) => {
                     if a.detected_old_checksum {
@@ -502,8 +519,13 @@ impl Runtime {
                         log::info!(target: "vrrp", "({}) Setting unicast VRRPv3 checksum to old version", inst.spec.params.name);
                     }
                     inst.last_master = Some(meta.src);
-                    self.input(i, now, Input::Advert(a.advert));
+                    self.input_ah(i, now, Input::Advert(a.advert), a.ah_seq);
                 }
+                Err(
+                    reason @ (receive::Reject::AhBadIcv
+                    | receive::Reject::AhBadSpi
+                    | receive::Reject::AhReplayed),
+                ) => log_ah(inst, bytes, meta.src, reason),
                 Err(reason) => {
                     log::debug!(target: "vrrp", "({}) advert from {} dropped: {reason:?}", inst.spec.params.name, meta.src);
                 }
@@ -836,6 +858,7 @@ impl Runtime {
                     new.last_master = o.last_master;
                     new.ip_id = o.ip_id;
                     new.expect.old_checksum = o.expect.old_checksum;
+                    new.ah_seq = o.ah_seq;
                     new.fw_set = o.fw_set;
                     new.routes_set = o.routes_set;
                     new.rules_set = o.rules_set;
@@ -911,10 +934,33 @@ impl Runtime {
     }
 
     fn input(&mut self, i: usize, now: Time, input: Input) {
+        self.input_ah(i, now, input, None);
+    }
+
+    /// `ah_seq`: the AH sequence number of the advert being input. The AH
+    /// counter follows the machine's decisions as 2.2.7's does: a master
+    /// hearing a lower-priority master jumps past its number (before the
+    /// advert it sends in reply), and a counter that cycled restarts when
+    /// the instance becomes master.
+    fn input_ah(&mut self, i: usize, now: Time, input: Input, ah_seq: Option<u32>) {
         self.sync_gate(i);
         let prev = self.instances[i].machine.state();
         let mut out = Vec::new();
-        self.instances[i].machine.handle(now, input, &mut out);
+        let inst = &mut self.instances[i];
+        let was = inst.machine.state();
+        inst.machine.handle(now, input, &mut out);
+        let is = inst.machine.state();
+        if let (Some(seq), State::Master) = (ah_seq, was) {
+            if out.iter().any(|o| matches!(o, Output::MasterRxLowerPri)) {
+                log::info!(target: "vrrp", "({}) IPSEC-AH : Syncing seq_num - Increment seq", inst.spec.params.name);
+                inst.ah_seq.on_lower_priority_master(seq);
+            } else if is != State::Master {
+                inst.ah_seq.on_higher_priority_master();
+            }
+        }
+        if is == State::Master && was != State::Master {
+            inst.ah_seq.on_become_master();
+        }
         for o in out {
             self.apply(i, o);
         }
@@ -989,6 +1035,13 @@ impl Runtime {
         else {
             return;
         };
+        // One IP id and one AH number per advert, whatever the number of
+        // unicast peers (as 2.2.7).
+        inst.ip_id = inst.ip_id.wrapping_add(1).max(1);
+        let ah_key = match inst.spec.auth {
+            Auth::Ah(k) if inst.proto() == IPPROTO_AH => Some((k, inst.ah_seq.next_send())),
+            _ => None,
+        };
         for dst in dsts {
             let result = match (inst.src, dst) {
                 (IpAddr::V4(src), IpAddr::V4(d)) => {
@@ -1006,7 +1059,6 @@ impl Runtime {
                         ChecksumMode::Plain
                     };
                     let pdu = advert.encode(mode);
-                    inst.ip_id = inst.ip_id.wrapping_add(1).max(1);
                     let h = Ipv4Header {
                         tos: 0xc0,
                         id: inst.ip_id,
@@ -1019,8 +1071,14 @@ impl Runtime {
                         src,
                         dst: d,
                     };
-                    let mut pkt = h.encode(pdu.len()).to_vec();
-                    pkt.extend(pdu);
+                    let pkt = match ah_key {
+                        Some((key, seq)) => ah::packet_v4(&h, seq, &pdu, &key, inst.spec.unicast()),
+                        None => {
+                            let mut pkt = h.encode(pdu.len()).to_vec();
+                            pkt.extend(pdu);
+                            pkt
+                        }
+                    };
                     sock.send_v4(&pkt, d)
                 }
                 (IpAddr::V6(src), IpAddr::V6(d)) => {
@@ -1222,6 +1280,24 @@ impl Runtime {
                     log::debug!(target: "vrrp", "({}) gratuitous for {}: {e}", inst.spec.params.name, v.addr);
                 }
             }
+        }
+    }
+}
+
+/// keepalived's log lines for AH authentication failures.
+fn log_ah(inst: &Instance, bytes: &[u8], src: IpAddr, reason: receive::Reject) {
+    let name = &inst.spec.params.name;
+    match reason {
+        receive::Reject::AhBadIcv => {
+            log::info!(target: "vrrp", "({name}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !")
+        }
+        receive::Reject::AhBadSpi => {
+            log::info!(target: "vrrp", "IPSEC AH : invalid IPSEC SPI value from {src}")
+        }
+        _ => {
+            let ihl = usize::from(bytes.first().map_or(0, |b| b & 0x0f)) * 4;
+            let seq = ah::AhHeader::decode(bytes.get(ihl..).unwrap_or(&[])).map_or(0, |h| h.seq);
+            log::info!(target: "vrrp", "({name}) IPSEC-AH : sequence number {seq} already processed. Packet dropped. Local({})", inst.ah_seq.seq);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The VRRP protocol as pure state machines and codecs: they take events and
 //! an explicit `now` and return actions; only `crate::sys` touches sockets.
 
+pub mod ah;
 pub mod machine;
 pub mod packet;
 pub mod receive;

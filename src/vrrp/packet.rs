@@ -42,8 +42,10 @@ pub enum Auth {
     None,
     /// Type 1: the first 8 bytes of the password, zero padded.
     Pass([u8; AUTH_DATA_LEN]),
-    /// Type 2: IPsec AH; the VRRP auth data are zero.
-    Ah,
+    /// Type 2: IPsec AH (`vrrp::ah`) keyed with the first 8 bytes of the
+    /// password, zero padded; the VRRP auth data are zero. The key is not on
+    /// the wire: a decoded advert has it zero.
+    Ah([u8; AUTH_DATA_LEN]),
 }
 
 impl Auth {
@@ -51,19 +53,28 @@ impl Auth {
         match self {
             Auth::None => 0,
             Auth::Pass(_) => 1,
-            Auth::Ah => 2,
+            Auth::Ah(_) => 2,
         }
     }
 
     /// The 8-byte PASS data for a configured password (keepalived truncates
     /// longer ones).
     pub fn pass(password: &str) -> Auth {
-        let mut data = [0u8; AUTH_DATA_LEN];
-        for (d, b) in data.iter_mut().zip(password.bytes()) {
-            *d = b;
-        }
-        Auth::Pass(data)
+        Auth::Pass(auth_data(password))
     }
+
+    /// The AH key for a configured password: the same 8 bytes.
+    pub fn ah(password: &str) -> Auth {
+        Auth::Ah(auth_data(password))
+    }
+}
+
+fn auth_data(password: &str) -> [u8; AUTH_DATA_LEN] {
+    let mut data = [0u8; AUTH_DATA_LEN];
+    for (d, b) in data.iter_mut().zip(password.bytes()) {
+        *d = b;
+    }
+    data
 }
 
 /// A decoded (or to be encoded) advertisement.
@@ -280,7 +291,7 @@ impl Advert {
                 data.copy_from_slice(&pdu[expected - AUTH_DATA_LEN..expected]);
                 Auth::Pass(data)
             }
-            2 => Auth::Ah,
+            2 => Auth::Ah([0; AUTH_DATA_LEN]),
             _ => Auth::None,
         };
         Ok(Advert {
@@ -635,8 +646,64 @@ mod known_answers {
         assert_eq!(ah[0], IPPROTO_VRRP, "next header");
         assert_eq!(ah[1], 4, "payload length");
         assert_eq!(&ah[4..8], &h.src.octets(), "SPI is the sender's address");
+        assert_eq!(&ah[8..12], &[0, 0, 0, 1], "the first advert is number 1");
         let advert = Advert::decode(&pkt[ihl + 24..], false, ChecksumMode::Plain).unwrap();
-        assert_eq!(advert.auth, Auth::Ah);
+        assert_eq!(advert.auth, Auth::Ah([0; AUTH_DATA_LEN]));
         assert_eq!((advert.vrid, advert.priority), (52, 120));
+    }
+
+    /// The ICV of keepalived's AH advert (capture.sh: auth_pass ahpass),
+    /// recomputed, and the whole packet rebuilt byte for byte.
+    #[test]
+    fn v2_ah_icv() {
+        use crate::vrrp::ah;
+        let pkt = vector("v2_ah");
+        let (h, ihl) = Ipv4Header::decode(&pkt).unwrap();
+        let Auth::Ah(key) = Auth::ah("ahpass") else {
+            unreachable!()
+        };
+        let want = ah::icv(
+            &key,
+            &pkt[..ihl],
+            &pkt[ihl..ihl + 24],
+            &pkt[ihl + 24..],
+            false,
+        );
+        assert_eq!(want, pkt[ihl + 12..ihl + 24], "ICV");
+        let advert = Advert {
+            version: Version::V2,
+            vrid: 52,
+            priority: 120,
+            interval: WireInterval::Seconds(1),
+            addrs: vec![ip("10.99.0.102")],
+            auth: Auth::ah("ahpass"),
+        };
+        let pdu = advert.encode(ChecksumMode::Plain);
+        let again = ah::packet_v4(&h, 1, &pdu, &key, false);
+        assert_eq!(again, pkt, "rebuilt AH packet differs");
+        // Our verification accepts it once, then calls it a replay.
+        let mut counter = ah::SeqCounter::default();
+        assert_eq!(
+            ah::verify(&key, &pkt, ihl, false, &mut counter, true),
+            Ok(())
+        );
+        assert_eq!(
+            ah::verify(&key, &pkt, ihl, false, &mut counter, true),
+            Err(ah::AhError::Replayed { seq: 1, last: 1 })
+        );
+        // Another password, or the TTL zeroed as for unicast: bad ICV.
+        let Auth::Ah(other) = Auth::ah("ahpasx") else {
+            unreachable!()
+        };
+        let mut fresh = ah::SeqCounter::default();
+        assert_eq!(
+            ah::verify(&other, &pkt, ihl, false, &mut fresh, true),
+            Err(ah::AhError::BadIcv)
+        );
+        assert_eq!(
+            ah::verify(&key, &pkt, ihl, true, &mut fresh, true),
+            Err(ah::AhError::BadIcv)
+        );
+        assert_eq!(fresh.seq, 0, "a rejected packet leaves the counter");
     }
 }

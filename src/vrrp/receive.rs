@@ -3,6 +3,7 @@
 //! rejected packet is counted under its reason. Pure: the caller hands in the
 //! packet and what the socket said about it.
 
+use super::ah::{self, AhError, SeqCounter, AH_LEN};
 use super::machine::Received;
 use super::packet::{
     checksum, pseudo_header, Version, WireInterval, AUTH_DATA_LEN, IPPROTO_AH, IPPROTO_VRRP,
@@ -19,7 +20,8 @@ pub struct Expect {
     pub vrid: u8,
     /// The configured advert interval, µs (VRRPv2 adverts must match it).
     pub advert_int: u64,
-    /// VRRPv2 authentication: 0 none, 1 PASS (with the 8 bytes), 2 AH.
+    /// VRRPv2 authentication: 0 none, 1 PASS (with the 8 bytes), 2 AH
+    /// (keyed with the 8 bytes).
     pub auth_type: u8,
     pub auth_data: [u8; AUTH_DATA_LEN],
     /// The VIPs, in configuration order (the count and every address must
@@ -74,7 +76,17 @@ pub enum Reject {
     TtlError,
     VersionError,
     InvalidAuthType,
+    /// Wrong PASS data.
     AuthFailure,
+    /// AH: the ICV does not match (wrong password or altered packet).
+    AhBadIcv,
+    /// AH: the SPI is not the sender's address.
+    AhBadSpi,
+    /// AH: a sequence number not above the instance's counter.
+    AhReplayed,
+    /// An AH header carrying another protocol than VRRP (keepalived drops
+    /// it without counting).
+    AhNotVrrp,
     /// VRRPv2 advert interval differs from ours.
     IntervalMismatch,
     InvalidType,
@@ -92,6 +104,8 @@ pub struct Accepted {
     /// The old unicast checksum was detected on this packet: use it from now
     /// on when sending too.
     pub detected_old_checksum: bool,
+    /// The AH sequence number, for AH instances.
+    pub ah_seq: Option<u32>,
 }
 
 /// Rejections counted by reason.
@@ -103,6 +117,19 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// keepalived's `auth_failure` statistic: PASS and AH failures.
+    pub fn auth_failures(&self) -> u64 {
+        [
+            Reject::AuthFailure,
+            Reject::AhBadIcv,
+            Reject::AhBadSpi,
+            Reject::AhReplayed,
+        ]
+        .iter()
+        .filter_map(|r| self.rejected.get(r))
+        .sum()
+    }
+
     pub fn count(&mut self, r: Result<Accepted, Reject>) -> Result<Accepted, Reject> {
         match &r {
             Ok(a) => {
@@ -119,6 +146,7 @@ impl Counters {
 
 /// Where the PDU starts in `bytes` and the IPv4 fields the checks use.
 struct Layout {
+    ihl: usize,
     pdu_at: usize,
     tot_len: Option<usize>,
     dst: Option<IpAddr>,
@@ -129,6 +157,7 @@ struct Layout {
 fn layout(e: &Expect, p: &Packet) -> Result<Layout, Reject> {
     if e.ipv6 {
         return Ok(Layout {
+            ihl: 0,
             pdu_at: 0,
             tot_len: None,
             dst: p.dst,
@@ -145,8 +174,9 @@ fn layout(e: &Expect, p: &Packet) -> Result<Layout, Reject> {
     if ah != (e.auth_type == 2) {
         return Err(Reject::AuthTypeMismatch);
     }
-    let pdu_at = ihl + if ah { 24 } else { 0 };
+    let pdu_at = ihl + if ah { AH_LEN } else { 0 };
     Ok(Layout {
+        ihl,
         pdu_at,
         tot_len: Some(usize::from(u16::from_be_bytes([b[2], b[3]]))),
         dst: Some(IpAddr::V4(Ipv4Addr::new(b[16], b[17], b[18], b[19]))),
@@ -157,7 +187,16 @@ fn layout(e: &Expect, p: &Packet) -> Result<Layout, Reject> {
 
 /// Check a received packet for instance `e`. `check_addresses` is false when
 /// `skip_check_adv_addr` applies to this sender (same master as before).
-pub fn check(e: &Expect, p: &Packet, check_addresses: bool) -> Result<Accepted, Reject> {
+/// AH instances: `ah_seq` is the instance's sequence counter (raised by an
+/// authentic packet, even one a later check rejects, as in keepalived);
+/// `backup` says the instance is in BACKUP state.
+pub fn check(
+    e: &Expect,
+    p: &Packet,
+    check_addresses: bool,
+    ah_seq: &mut SeqCounter,
+    backup: bool,
+) -> Result<Accepted, Reject> {
     let l = layout(e, p)?;
     let b = p.bytes;
     if b.len() < l.pdu_at + 8 {
@@ -198,8 +237,17 @@ pub fn check(e: &Expect, p: &Packet, check_addresses: bool) -> Result<Accepted, 
         if auth_type == 1 && pdu[pdu.len() - AUTH_DATA_LEN..] != e.auth_data {
             return Err(Reject::AuthFailure);
         }
-        if l.ah && b[l.pdu_at - 24] != IPPROTO_VRRP {
-            return Err(Reject::AuthTypeMismatch);
+        if l.ah {
+            if b[l.ihl] != IPPROTO_VRRP {
+                return Err(Reject::AhNotVrrp);
+            }
+            ah::verify(&e.auth_data, b, l.ihl, e.unicast, ah_seq, backup).map_err(
+                |err| match err {
+                    AhError::BadIcv => Reject::AhBadIcv,
+                    AhError::BadSpi => Reject::AhBadSpi,
+                    AhError::Replayed { .. } => Reject::AhReplayed,
+                },
+            )?;
         }
         if u64::from(pdu[5]) * 1_000_000 != e.advert_int {
             return Err(Reject::IntervalMismatch);
@@ -286,7 +334,12 @@ pub fn check(e: &Expect, p: &Packet, check_addresses: bool) -> Result<Accepted, 
             interval,
         },
         detected_old_checksum,
+        ah_seq: l.ah.then(|| ah_seq_of(b, l.ihl)),
     })
+}
+
+fn ah_seq_of(b: &[u8], ihl: usize) -> u32 {
+    ah::AhHeader::decode(&b[ihl..]).map_or(0, |h| h.seq)
 }
 
 /// The VRID of a received packet, to find the instance it is for.
@@ -366,6 +419,8 @@ mod tests {
                 ttl: Some(ttl),
             },
             true,
+            &mut SeqCounter::default(),
+            true,
         )
     }
 
@@ -386,6 +441,8 @@ mod tests {
                 dst: None,
                 ttl: Some(255),
             },
+            true,
+            &mut SeqCounter::default(),
             true,
         )
         .unwrap();
@@ -454,7 +511,7 @@ mod tests {
             dst: None,
             ttl: Some(255),
         };
-        assert!(check(&e, &p, false).is_ok());
+        assert!(check(&e, &p, false, &mut SeqCounter::default(), true).is_ok());
         let b = packet(&advert(), "10.0.0.2", "10.0.0.1", 255, ChecksumMode::Plain);
         assert_eq!(run(&e, &b, 255), Err(Reject::WrongCast));
         // Nothing panics on truncations or corruptions.
@@ -536,6 +593,147 @@ mod tests {
             ..e
         };
         assert!(run(&e, &b, 64).is_ok());
+    }
+
+    fn ah_packet(a: &Advert, key: &[u8; 8], seq: u32, unicast: bool) -> Vec<u8> {
+        let h = Ipv4Header {
+            tos: 0xc0,
+            id: 1,
+            ttl: 255,
+            protocol: IPPROTO_VRRP,
+            src: "10.0.0.2".parse().unwrap(),
+            dst: if unicast { "10.0.0.1" } else { "224.0.0.18" }
+                .parse()
+                .unwrap(),
+        };
+        ah::packet_v4(&h, seq, &a.encode(ChecksumMode::Plain), key, unicast)
+    }
+
+    #[test]
+    fn ah_authenticates_and_rejects_replays() {
+        let key = *b"ahpass\0\0";
+        let e = Expect {
+            auth_type: 2,
+            auth_data: key,
+            ..expect()
+        };
+        let a = Advert {
+            auth: Auth::Ah(key),
+            ..advert()
+        };
+        let mut seq = SeqCounter::default();
+        let mut counters = Counters::default();
+        let mut rx = |bytes: &[u8], seq: &mut SeqCounter| {
+            let p = Packet {
+                bytes,
+                src: ip("10.0.0.2"),
+                dst: None,
+                ttl: Some(255),
+            };
+            counters.count(check(&e, &p, true, seq, true))
+        };
+        let first = ah_packet(&a, &key, 5, false);
+        let ok = rx(&first, &mut seq).unwrap();
+        assert_eq!((ok.advert.priority, ok.ah_seq), (150, Some(5)));
+        assert_eq!(seq.seq, 5);
+        assert_eq!(vrid_of(false, &first), Some(51));
+        // The same packet again, and an older one: replays.
+        assert_eq!(rx(&first, &mut seq), Err(Reject::AhReplayed));
+        let older = ah_packet(&a, &key, 4, false);
+        assert_eq!(rx(&older, &mut seq), Err(Reject::AhReplayed));
+        assert!(rx(&ah_packet(&a, &key, 6, false), &mut seq).is_ok());
+        // Wrong password; a bit flipped anywhere after the IP header's
+        // mutable fields; the TTL zeroed in the ICV (a unicast sender).
+        assert_eq!(
+            rx(&ah_packet(&a, b"other\0\0\0", 7, false), &mut seq),
+            Err(Reject::AhBadIcv)
+        );
+        let mut flipped = ah_packet(&a, &key, 7, false);
+        flipped[20 + 24 + 2] ^= 1; // priority (the VRRP checksum is later)
+        assert_eq!(rx(&flipped, &mut seq), Err(Reject::AhBadIcv));
+        let mut uni = ah_packet(&a, &key, 7, true);
+        uni[16..20].copy_from_slice(&[224, 0, 0, 18]);
+        assert_eq!(rx(&uni, &mut seq), Err(Reject::AhBadIcv));
+        // TOS and checksum are outside the ICV: still authentic.
+        let mut tos = ah_packet(&a, &key, 7, false);
+        tos[1] = 0;
+        assert!(rx(&tos, &mut seq).is_ok());
+        // The SPI must be the source address (re-sealed, so the ICV holds).
+        let mut spi = ah_packet(&a, &key, 8, false);
+        spi[24..28].copy_from_slice(&[10, 0, 0, 9]);
+        ah::seal(&key, &mut spi, false);
+        assert_eq!(rx(&spi, &mut seq), Err(Reject::AhBadSpi));
+        // An AH header for another protocol: dropped.
+        let mut other = ah_packet(&a, &key, 9, false);
+        other[20] = 6;
+        assert_eq!(rx(&other, &mut seq), Err(Reject::AhNotVrrp));
+        // No AH header while AH is expected, and the reverse.
+        let plain = packet(&a, "10.0.0.2", "224.0.0.18", 255, ChecksumMode::Plain);
+        assert_eq!(rx(&plain, &mut seq), Err(Reject::AuthTypeMismatch));
+        let none = run(&expect(), &ah_packet(&a, &key, 9, false), 255);
+        assert_eq!(none, Err(Reject::AuthTypeMismatch));
+        // Short AH packets: no panic, counted.
+        let good = ah_packet(&a, &key, 100, false);
+        for n in 0..good.len() {
+            let r = rx(&good[..n], &mut seq);
+            assert!(r.is_err(), "prefix {n}");
+            let _ = vrid_of(false, &good[..n]);
+        }
+        assert_eq!(rx(&good[..40], &mut seq), Err(Reject::TooShort));
+        assert_eq!(seq.seq, 7, "rejected packets leave the counter");
+        assert_eq!(counters.rejected[&Reject::AhReplayed], 2);
+        assert_eq!(counters.auth_failures(), 2 + 3 + 1);
+        // Every byte corrupted: rejected or accepted, never a panic.
+        for n in 0..good.len() {
+            let mut c = good.clone();
+            c[n] ^= 0xff;
+            let p = Packet {
+                bytes: &c,
+                src: ip("10.0.0.2"),
+                dst: None,
+                ttl: Some(255),
+            };
+            let _ = check(&e, &p, true, &mut seq, n % 2 == 0);
+        }
+    }
+
+    #[test]
+    fn ah_counter_rises_even_when_a_later_check_fails() {
+        // keepalived authenticates before the interval check: an authentic
+        // advert with another interval is dropped but its number is taken.
+        let key = *b"k\0\0\0\0\0\0\0";
+        let e = Expect {
+            auth_type: 2,
+            auth_data: key,
+            ..expect()
+        };
+        let a = Advert {
+            interval: WireInterval::Seconds(3),
+            auth: Auth::Ah(key),
+            ..advert()
+        };
+        let b = ah_packet(&a, &key, 42, false);
+        let mut seq = SeqCounter {
+            seq: 1,
+            cycle: true,
+        };
+        let p = Packet {
+            bytes: &b,
+            src: ip("10.0.0.2"),
+            dst: None,
+            ttl: Some(255),
+        };
+        assert_eq!(
+            check(&e, &p, true, &mut seq, true),
+            Err(Reject::IntervalMismatch)
+        );
+        assert_eq!(
+            seq,
+            SeqCounter {
+                seq: 42,
+                cycle: false
+            }
+        );
     }
 
     #[test]
