@@ -148,6 +148,7 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
         }
     };
     rt.keep_addresses_on_exit = opts.dont_release_vrrp;
+    rt.set_scripts(daemon::vrrp::ScriptsSpec::from_config(&loaded.config));
     let notifier = keepalived_rs::sys::sd_notify::Notifier::from_env();
     let _ = notifier.notify("READY=1");
     let result = daemon::run_vrrp(rt, &notifier);

@@ -73,6 +73,7 @@ pub fn run_vrrp(
                             libc::SIGTERM | libc::SIGINT => {
                                 ::log::info!(target: "vrrp", "Stopping");
                                 rt.stop(now());
+                                rt.finish_children();
                                 return Ok(Exit::Stopped);
                             }
                             libc::SIGHUP => {
@@ -80,6 +81,7 @@ pub fn run_vrrp(
                                 ::log::info!("Reloading is not implemented yet - ignoring SIGHUP");
                                 let _ = notifier.notify("READY=1");
                             }
+                            libc::SIGCHLD => rt.on_sigchld(now()),
                             _ => {}
                         }
                     }

@@ -16,6 +16,11 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::fd::{AsRawFd, RawFd};
 
+mod scripts;
+pub use scripts::{
+    FifoSpec, GroupNotify, InstanceNotify, ScriptCmd, ScriptsSpec, TrackedScript, VrrpScriptSpec,
+};
+
 /// One address an instance adds when it becomes master.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VipSpec {
@@ -110,6 +115,8 @@ pub struct Runtime {
     link: Option<LinkSender>,
     /// `-V`: leave addresses in place at exit.
     pub keep_addresses_on_exit: bool,
+    /// vrrp_script trackers, notify scripts and FIFOs.
+    scripts: scripts::Scripts,
 }
 
 impl Runtime {
@@ -187,6 +194,7 @@ impl Runtime {
             monitor,
             link: LinkSender::open().ok(),
             keep_addresses_on_exit: false,
+            scripts: scripts::Scripts::default(),
         };
         rt.open_sockets()?;
         Ok(rt)
@@ -240,7 +248,12 @@ impl Runtime {
     }
 
     pub fn start(&mut self, now: Time) {
+        self.start_scripts(now);
         for i in 0..self.instances.len() {
+            if self.scripts.held(i) {
+                // Starts with its weightless scripts' first results.
+                continue;
+            }
             let up = self.instances[i].healthy();
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
@@ -252,6 +265,7 @@ impl Runtime {
         self.instances
             .iter()
             .filter_map(|i| i.machine.deadline())
+            .chain(self.scripts.deadline())
             .min()
     }
 
@@ -266,6 +280,7 @@ impl Runtime {
                 }
             }
         }
+        self.script_timers(now);
     }
 
     /// Read everything waiting on receive socket `r`.
@@ -366,14 +381,20 @@ impl Runtime {
     /// A tracker's new verdict on instance `i`: the machine is told when
     /// the instance's health or effective priority changes.
     pub fn track_update(&mut self, i: usize, key: TrackerKey, status: Status, now: Time) {
+        let held = self.scripts.held(i);
         let inst = &mut self.instances[i];
         let (was_healthy, was_prio) = (inst.healthy(), inst.effective_priority());
-        if !inst.track.set(key, status) {
+        if !inst.track.set(key, status) || held {
+            // A held instance takes its trackers' state when it starts.
             return;
         }
         let (healthy, prio) = (inst.healthy(), inst.effective_priority());
         if prio != was_prio {
+            let before = self.instances[i].machine.priority();
             self.input(i, now, Input::Priority(prio));
+            if self.instances[i].machine.priority() != before {
+                self.notify_priority_change(i);
+            }
         }
         if healthy != was_healthy {
             self.input(i, now, Input::Up(healthy));
@@ -382,6 +403,7 @@ impl Runtime {
 
     /// Orderly stop: masters send priority 0 and remove their addresses.
     pub fn stop(&mut self, now: Time) {
+        self.terminate_scripts(now);
         for i in 0..self.instances.len() {
             self.input(i, now, Input::Stop);
         }
@@ -398,11 +420,11 @@ impl Runtime {
         let mut out = Vec::new();
         self.instances[i].machine.handle(now, input, &mut out);
         for o in out {
-            self.apply(i, o);
+            self.apply(i, o, now);
         }
     }
 
-    fn apply(&mut self, i: usize, o: Output) {
+    fn apply(&mut self, i: usize, o: Output, now: Time) {
         match o {
             Output::SendAdvert { priority } => self.send_advert(i, priority),
             Output::AddAddresses => self.addresses(i, true),
@@ -414,7 +436,8 @@ impl Runtime {
                 }
             }
             Output::Gratuitous { repeat } => self.gratuitous(i, repeat),
-            Output::Notify(_) | Output::MasterRxLowerPri => {}
+            Output::Notify(s) => self.notify_instance(i, s, now),
+            Output::MasterRxLowerPri => self.notify_rx_lower_pri(i, now),
             Output::Log(msg) => log::info!(target: "vrrp", "{msg}"),
         }
     }

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod script;
+
 /// Which tracked object a status comes from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TrackerKey {

@@ -263,12 +263,40 @@ impl Machine {
             },
             Input::Up(true) => self.leave_fault(now, out),
             Input::Up(false) => self.enter_fault(now, out),
-            Input::Priority(p) => {
-                if self.base_priority != PRIO_OWNER {
-                    self.effective_priority = p.clamp(1, 254);
-                }
-            }
+            Input::Priority(p) => self.set_priority(now, p, out),
             Input::Stop => self.stop(out),
+        }
+    }
+
+    /// keepalived's `vrrp_set_effective_priority`: a backup's running
+    /// down timer moves by the change of its skew time.
+    fn set_priority(&mut self, now: Time, p: u8, out: &mut Vec<Output>) {
+        if self.base_priority == PRIO_OWNER {
+            return;
+        }
+        let p = p.clamp(1, 254);
+        if p == self.effective_priority {
+            return;
+        }
+        self.log(
+            out,
+            format!(
+                "Changing effective priority from {} to {p}",
+                self.effective_priority
+            ),
+        );
+        self.effective_priority = p;
+        let old_down = self.ms_down_timer;
+        self.ms_down_timer = self.master_down_interval();
+        if self.state == State::Backup {
+            if let Some(at) = self.sands {
+                let moved = if self.ms_down_timer >= old_down {
+                    at.plus(self.ms_down_timer - old_down)
+                } else {
+                    Time(at.0.saturating_sub(old_down - self.ms_down_timer))
+                };
+                self.sands = Some(moved.max(now));
+            }
         }
     }
 

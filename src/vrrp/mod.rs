@@ -2,5 +2,6 @@
 //! an explicit `now` and return actions; only `crate::sys` touches sockets.
 
 pub mod machine;
+pub mod notify;
 pub mod packet;
 pub mod receive;
