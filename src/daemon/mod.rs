@@ -80,6 +80,7 @@ pub fn run_vrrp(
                             libc::SIGTERM | libc::SIGINT => {
                                 ::log::info!(target: "vrrp", "Stopping");
                                 rt.stop(now());
+                                rt.finish_children();
                                 return Ok(Exit::Stopped);
                             }
                             libc::SIGHUP => {
@@ -102,6 +103,7 @@ pub fn run_vrrp(
                                 }
                                 let _ = notifier.notify("READY=1");
                             }
+                            libc::SIGCHLD => rt.on_sigchld(now()),
                             _ => {}
                         }
                     }

@@ -22,7 +22,11 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::fd::{AsRawFd, RawFd};
 
+mod scripts;
 mod tracking;
+pub use scripts::{
+    FifoSpec, GroupNotify, InstanceNotify, ScriptCmd, ScriptsSpec, TrackedScript, VrrpScriptSpec,
+};
 
 /// One address an instance adds when it becomes master.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +194,8 @@ pub struct Runtime {
     rebind: bool,
     /// Interfaces, trackers, sync groups, SMTP alerts (tracking.rs).
     tracking: tracking::Tracking,
+    /// vrrp_script trackers, notify scripts and FIFOs.
+    scripts: scripts::Scripts,
 }
 
 /// The address adverts are sent from: the first IPv4 address of the
@@ -362,6 +368,7 @@ impl Runtime {
             kernel,
             rebind: false,
             tracking: tracking::Tracking::default(),
+            scripts: scripts::Scripts::default(),
         };
         if let Err(e) = rt.open_sockets() {
             rt.kernel.stop(&mut rt.nl, false);
@@ -422,15 +429,20 @@ impl Runtime {
 
     pub fn start(&mut self, now: Time) {
         self.kernel.start(&mut self.nl);
+        self.start_scripts(now);
         let ups = self.start_groups();
         for i in 0..self.instances.len() {
+            if self.scripts.held(i) {
+                // Starts with its weightless scripts' first results.
+                continue;
+            }
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
         }
         // keepalived reports the instances in FAULT first.
         for want_up in [false, true] {
             for (i, &up) in ups.iter().enumerate() {
-                if up == want_up {
+                if up == want_up && !self.scripts.held(i) {
                     self.input(i, now, Input::Start { up });
                 }
             }
@@ -442,6 +454,7 @@ impl Runtime {
             .iter()
             .filter_map(|i| i.machine.deadline())
             .chain(self.tracker_deadline())
+            .chain(self.scripts.deadline())
             .min()
     }
 
@@ -457,6 +470,7 @@ impl Runtime {
                 }
             }
         }
+        self.script_timers(now);
     }
 
     /// Read everything waiting on receive socket `r`.
@@ -739,14 +753,20 @@ impl Runtime {
     /// A tracker's new verdict on instance `i`: the machine is told when
     /// the instance's health or effective priority changes.
     pub fn track_update(&mut self, i: usize, key: TrackerKey, status: Status, now: Time) {
+        let held = self.scripts.held(i);
         let inst = &mut self.instances[i];
         let (was_healthy, was_prio) = (inst.healthy(), inst.effective_priority());
-        if !inst.track.set(key, status) {
+        if !inst.track.set(key, status) || held {
+            // A held instance takes its trackers' state when it starts.
             return;
         }
         let (healthy, prio) = (inst.healthy(), inst.effective_priority());
         if prio != was_prio {
+            let before = self.instances[i].machine.priority();
             self.input(i, now, Input::Priority(prio));
+            if self.instances[i].machine.priority() != before {
+                self.notify_priority_change(i);
+            }
         }
         if healthy != was_healthy {
             self.health_changed(i, now);
@@ -877,6 +897,8 @@ impl Runtime {
             }
             self.configure_tracking(&super::track_plan::build(config), now);
         }
+        let kept: Vec<bool> = continues.iter().map(Option::is_some).collect();
+        self.reload_scripts(ScriptsSpec::from_config(config), &kept, now);
         for i in 0..self.instances.len() {
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
@@ -905,6 +927,7 @@ impl Runtime {
                         self.gratuitous(i, rep);
                     }
                 }
+                None if self.scripts.held(i) => {}
                 None => {
                     let up = self.instances[i].healthy();
                     self.input(i, now, Input::Start { up });
@@ -919,6 +942,7 @@ impl Runtime {
     /// routes and rules; then VMACs, nftables tables and static entries
     /// go.
     pub fn stop(&mut self, now: Time) {
+        self.terminate_scripts(now);
         for i in 0..self.instances.len() {
             self.input(i, now, Input::Stop);
         }
@@ -962,14 +986,14 @@ impl Runtime {
             inst.ah_seq.on_become_master();
         }
         for o in out {
-            self.apply(i, o);
+            self.apply(i, o, now);
         }
         if matches!(input, Input::Timer | Input::Advert(_)) {
             self.after_protocol_input(i, prev, now);
         }
     }
 
-    fn apply(&mut self, i: usize, o: Output) {
+    fn apply(&mut self, i: usize, o: Output, now: Time) {
         match o {
             Output::SendAdvert { priority } => self.send_advert(i, priority),
             Output::AddAddresses => {
@@ -989,10 +1013,12 @@ impl Runtime {
                 }
             }
             Output::Gratuitous { repeat } => self.gratuitous(i, repeat),
-            Output::Notify(state) => {
-                self.on_notify(i, state);
+            Output::Notify(s) => {
+                if self.on_notify(i, s) {
+                    self.notify_instance(i, s, now);
+                }
             }
-            Output::MasterRxLowerPri => {}
+            Output::MasterRxLowerPri => self.notify_rx_lower_pri(i, now),
             Output::Log(msg) => log::info!(target: "vrrp", "{msg}"),
         }
     }

@@ -1,6 +1,8 @@
 //! Everything that talks to the kernel or the machine. Nothing else in the
 //! crate makes system calls.
 
+pub mod child;
+pub mod fifo;
 pub mod garp;
 pub mod host;
 pub mod inotify;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 pub mod file;
 pub mod process;
+pub mod script;
 pub mod smtp;
 pub mod sync;
 pub mod weight;

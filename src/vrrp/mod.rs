@@ -3,5 +3,6 @@
 
 pub mod ah;
 pub mod machine;
+pub mod notify;
 pub mod packet;
 pub mod receive;

@@ -118,8 +118,7 @@ pub static GLOBAL_DEFS: &[Keyword] = &[
     Keyword::leaf(
         "vrrp_notify_priority_changes",
         h::vrrp_notify_priority_changes,
-    )
-    .not_acted_on(),
+    ),
     Keyword::leaf(
         "fifo_write_vrrp_states_on_reload",
         h::fifo_write_vrrp_states_on_reload,

@@ -95,5 +95,6 @@ fn check_script_security(ctx: &mut Ctx) {
     flags |= instance::check_notify_scripts(ctx);
     flags |= track::check_sync_group_scripts(ctx);
     flags |= global::check_vrrp_fifo_scripts(ctx);
+    ctx.cfg.vrrp.script_flags = flags;
     script::report_security(ctx, flags, "scripts");
 }

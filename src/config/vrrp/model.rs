@@ -14,4 +14,8 @@ pub struct Vrrp {
     /// An interface named in the VRRP configuration does not exist: keepalived's
     /// VRRP process refuses to start (and skips its remaining checks).
     pub non_existent_interface: bool,
+    /// The script security flags (`script::flags`) of every script the
+    /// VRRP process checked, or-ed (for the run-time SECURITY VIOLATION
+    /// line).
+    pub script_flags: u32,
 }

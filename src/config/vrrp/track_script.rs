@@ -87,7 +87,7 @@ pub const KEYWORDS: &[Keyword] = &[
     Keyword::leaf("rise", rise),
     Keyword::leaf("fall", fall),
     Keyword::leaf("user", user),
-    Keyword::leaf("init_fail", init_fail).not_acted_on(),
+    Keyword::leaf("init_fail", init_fail),
 ];
 
 fn cur<'a>(ctx: &'a mut Ctx) -> Option<&'a mut VrrpScript> {

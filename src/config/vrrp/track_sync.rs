@@ -90,7 +90,7 @@ pub const KEYWORDS: &[Keyword] = &[
     Keyword::leaf("smtp_alert", smtp_alert),
     Keyword::leaf("global_tracking", global_tracking),
     Keyword::leaf("sync_group_tracking_weight", tracking_weight),
-    Keyword::leaf("notify_priority_changes", notify_priority_changes).not_acted_on(),
+    Keyword::leaf("notify_priority_changes", notify_priority_changes),
 ];
 
 fn cur<'a>(ctx: &'a mut Ctx) -> Option<&'a mut SyncGroup> {
