@@ -148,6 +148,10 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
         }
     };
     rt.keep_addresses_on_exit = opts.dont_release_vrrp;
+    rt.dump_settings = Some(std::sync::Arc::new(daemon::dumps::Settings::new(
+        loaded.config,
+        opts.umask,
+    )));
     let notifier = keepalived_rs::sys::sd_notify::Notifier::from_env();
     let _ = notifier.notify("READY=1");
     let result = daemon::run_vrrp(rt, &notifier);

@@ -2,6 +2,8 @@
 //! receive sockets and the netlink monitor; the monotonic clock is read once
 //! per turn and handed to every machine.
 
+pub mod dump;
+pub mod dumps;
 pub mod log;
 pub mod spec;
 pub mod vrrp;
@@ -33,14 +35,9 @@ pub fn run_vrrp(
     mut rt: vrrp::Runtime,
     notifier: &crate::sys::sd_notify::Notifier,
 ) -> io::Result<Exit> {
-    let signals = SignalPipe::new(&[
-        libc::SIGTERM,
-        libc::SIGINT,
-        libc::SIGHUP,
-        libc::SIGUSR1,
-        libc::SIGUSR2,
-        libc::SIGCHLD,
-    ])?;
+    let mut wanted = vec![libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGCHLD];
+    wanted.extend(dumps::signals());
+    let signals = SignalPipe::new(&wanted)?;
     let mut poll = Poll::new()?;
     let sig_fd = signals.as_raw();
     poll.registry()
@@ -79,6 +76,11 @@ pub fn run_vrrp(
                                 let _ = notifier.notify("RELOADING=1");
                                 ::log::info!("Reloading is not implemented yet - ignoring SIGHUP");
                                 let _ = notifier.notify("READY=1");
+                            }
+                            s if dumps::handles(s) => {
+                                if let Some(settings) = rt.dump_settings.clone() {
+                                    dumps::on_signal(&mut rt, &settings, s);
+                                }
                             }
                             _ => {}
                         }

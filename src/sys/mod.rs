@@ -1,6 +1,7 @@
 //! Everything that talks to the kernel or the machine. Nothing else in the
 //! crate makes system calls.
 
+pub mod dumpfile;
 pub mod garp;
 pub mod host;
 pub mod netlink;
