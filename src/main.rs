@@ -149,6 +149,10 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
         &daemon::track_plan::build(&loaded.config),
         keepalived_rs::vrrp::machine::Time(keepalived_rs::sys::process::monotonic_micros()),
     );
+    rt.dump_settings = Some(std::sync::Arc::new(daemon::dumps::Settings::new(
+        loaded.config,
+        opts.umask,
+    )));
     let notifier = keepalived_rs::sys::sd_notify::Notifier::from_env();
     let _ = notifier.notify("READY=1");
     let mut reload = || reload_specs(opts);

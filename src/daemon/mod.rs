@@ -2,6 +2,8 @@
 //! receive sockets and the netlink monitor; the monotonic clock is read once
 //! per turn and handed to every machine.
 
+pub mod dump;
+pub mod dumps;
 pub mod firewall;
 pub mod kernel;
 pub mod log;
@@ -43,14 +45,9 @@ pub fn run_vrrp(
     notifier: &crate::sys::sd_notify::Notifier,
     reload: &mut Reloader,
 ) -> io::Result<Exit> {
-    let signals = SignalPipe::new(&[
-        libc::SIGTERM,
-        libc::SIGINT,
-        libc::SIGHUP,
-        libc::SIGUSR1,
-        libc::SIGUSR2,
-        libc::SIGCHLD,
-    ])?;
+    let mut wanted = vec![libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGCHLD];
+    wanted.extend(dumps::signals());
+    let signals = SignalPipe::new(&wanted)?;
     let mut poll = Poll::new()?;
     let sig_fd = signals.as_raw();
     poll.registry()
@@ -94,6 +91,12 @@ pub fn run_vrrp(
                                         if let Err(e) = rt.reload(specs, &config, now()) {
                                             ::log::error!(target: "vrrp", "Reload failed: {e}");
                                         }
+                                        // The dumps describe the configuration now running.
+                                        if let Some(old) = rt.dump_settings.clone() {
+                                            rt.dump_settings = Some(std::sync::Arc::new(
+                                                dumps::Settings::new(config, Some(old.umask)),
+                                            ));
+                                        }
                                         fds = register(&poll, &rt)?;
                                         monitor_token = Token(FIRST_FD + fds.len() - 1);
                                     }
@@ -104,6 +107,11 @@ pub fn run_vrrp(
                                 let _ = notifier.notify("READY=1");
                             }
                             libc::SIGCHLD => rt.on_sigchld(now()),
+                            s if dumps::handles(s) => {
+                                if let Some(settings) = rt.dump_settings.clone() {
+                                    dumps::on_signal(&mut rt, &settings, s);
+                                }
+                            }
                             _ => {}
                         }
                     }

@@ -2,6 +2,7 @@
 //! to the kernel (addresses, gratuitous ARP/NA). The machines decide; this
 //! module carries out their outputs and feeds them what arrives.
 
+use super::dump::SentCounters;
 use super::firewall::FwAddr;
 use super::kernel::{self, Kernel, KernelSpec, VmacPlan};
 use crate::config::vrrp::route::Route;
@@ -135,6 +136,9 @@ struct Instance {
     track: TrackSet,
     /// `auth_type AH`: the sequence counter (sending and anti-replay).
     ah_seq: SeqCounter,
+    /// Sends and transitions, for the statistics dumps.
+    sent: SentCounters,
+    last_transition: Time,
 }
 
 impl Instance {
@@ -196,6 +200,14 @@ pub struct Runtime {
     tracking: tracking::Tracking,
     /// vrrp_script trackers, notify scripts and FIFOs.
     scripts: scripts::Scripts,
+    /// When IPv6 forwarding was last checked per interface index, and the
+    /// answer (shown in the data dump).
+    forwarding_checks: Vec<(u32, Time, bool)>,
+    /// When gratuitous ARPs (false) or NAs (true) were last sent per
+    /// interface index (the data dump shows when the next may go).
+    last_gratuitous: Vec<(u32, bool, Time)>,
+    /// What the dump signals need besides the runtime; `None`: no dumps.
+    pub dump_settings: Option<std::sync::Arc<super::dumps::Settings>>,
 }
 
 /// The address adverts are sent from: the first IPv4 address of the
@@ -318,6 +330,8 @@ fn build_instance(
         up,
         track: TrackSet::default(),
         ah_seq: SeqCounter::default(),
+        sent: SentCounters::default(),
+        last_transition: Time::default(),
     })
 }
 
@@ -369,6 +383,9 @@ impl Runtime {
             rebind: false,
             tracking: tracking::Tracking::default(),
             scripts: scripts::Scripts::default(),
+            forwarding_checks: Vec::new(),
+            last_gratuitous: Vec::new(),
+            dump_settings: None,
         };
         if let Err(e) = rt.open_sockets() {
             rt.kernel.stop(&mut rt.nl, false);
@@ -436,6 +453,7 @@ impl Runtime {
                 // Starts with its weightless scripts' first results.
                 continue;
             }
+            self.instances[i].last_transition = now;
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
         }
@@ -974,6 +992,7 @@ impl Runtime {
         let was = inst.machine.state();
         inst.machine.handle(now, input, &mut out);
         let is = inst.machine.state();
+        inst.count_transition(was, now);
         if let (Some(seq), State::Master) = (ah_seq, was) {
             if out.iter().any(|o| matches!(o, Output::MasterRxLowerPri)) {
                 log::info!(target: "vrrp", "({}) IPSEC-AH : Syncing seq_num - Increment seq", inst.spec.params.name);
@@ -1025,6 +1044,11 @@ impl Runtime {
 
     fn send_advert(&mut self, i: usize, priority: u8) {
         let inst = &mut self.instances[i];
+        // keepalived counts an advert once however many peers it goes to.
+        inst.sent.advert_sent += 1;
+        if priority == 0 {
+            inst.sent.pri_zero_sent += 1;
+        }
         let p = &inst.spec.params;
         let interval = match p.version {
             Version::V2 => WireInterval::Seconds((p.advert_int / 1_000_000).clamp(1, 255) as u8),
@@ -1296,6 +1320,17 @@ impl Runtime {
         };
         let inst = &self.instances[i];
         let router = inst.spec.ipv6 && crate::sys::garp::ipv6_forwarding(&inst.iface.name);
+        let now = Time(crate::sys::process::monotonic_micros());
+        let index = inst.iface.index;
+        if inst.spec.ipv6 {
+            self.forwarding_checks.retain(|c| c.0 != index);
+            self.forwarding_checks.push((index, now, router));
+        }
+        if repeat > 0 && !inst.spec.vips.is_empty() {
+            let v6 = inst.spec.ipv6;
+            self.last_gratuitous.retain(|g| (g.0, g.1) != (index, v6));
+            self.last_gratuitous.push((index, v6, now));
+        }
         for _ in 0..repeat {
             for v in &inst.spec.vips {
                 let r = match v.addr {
@@ -1324,6 +1359,170 @@ fn log_ah(inst: &Instance, bytes: &[u8], src: IpAddr, reason: receive::Reject) {
             let ihl = usize::from(bytes.first().map_or(0, |b| b & 0x0f)) * 4;
             let seq = ah::AhHeader::decode(bytes.get(ihl..).unwrap_or(&[])).map_or(0, |h| h.seq);
             log::info!(target: "vrrp", "({name}) IPSEC-AH : sequence number {seq} already processed. Packet dropped. Local({})", inst.ah_seq.seq);
+        }
+    }
+}
+
+impl Instance {
+    /// keepalived's become_master / release_master counters and
+    /// last_transition, from a state change.
+    fn count_transition(&mut self, before: State, now: Time) {
+        let after = self.machine.state();
+        if after == before {
+            return;
+        }
+        self.last_transition = now;
+        if after == State::Master {
+            self.sent.become_master += 1;
+        }
+        if before == State::Master && matches!(after, State::Backup | State::Fault) {
+            self.sent.release_master += 1;
+        }
+    }
+}
+
+/// The signal dumps' view of the runtime.
+impl Runtime {
+    /// The instances, sockets and interfaces now, for the dumps. Asks the
+    /// kernel for the interfaces.
+    pub fn snapshot(&mut self, clock: super::dump::Clock) -> super::dump::RuntimeView {
+        use super::dump::{InstanceView, InterfaceView, SocketView, Stats};
+        let instances = self
+            .instances
+            .iter()
+            .enumerate()
+            .map(|(i, inst)| {
+                let m = &inst.machine;
+                let fd_in = self
+                    .recv
+                    .iter()
+                    .find(|r| r.members.contains(&i))
+                    .map(|r| r.sock.as_raw_fd());
+                let fd_out = self
+                    .send
+                    .iter()
+                    .find(|(n, v6, _)| *n == inst.iface.name && *v6 == inst.spec.ipv6)
+                    .map(|(_, _, s)| s.as_raw_fd());
+                let state = m.state();
+                InstanceView {
+                    name: inst.spec.params.name.clone(),
+                    state,
+                    wantstate: state,
+                    interface: Some(inst.iface.name.clone()),
+                    src: Some(inst.src),
+                    master_addr: m.master_addr,
+                    master_priority: m.master_priority,
+                    master_adver_int: m.master_advert_interval(),
+                    last_transition: inst.last_transition,
+                    timer: m.timer_deadline(),
+                    ms_down_timer: m.master_down_timer(),
+                    base_priority: m.base_priority(),
+                    effective_priority: m.priority(),
+                    total_priority: i64::from(m.base_priority()) + inst.track.weight_sum(),
+                    vip_set: m.addresses_set(),
+                    fds: fd_in.zip(fd_out),
+                    faults: u32::from(!inst.up) + inst.track.faults().count() as u32,
+                    track: inst.track.clone(),
+                    old_checksum_detected: inst.expect.old_checksum == OldChecksum::Yes,
+                    stats: Stats::new(&inst.counters, &inst.sent),
+                }
+            })
+            .collect();
+        let sockets = self
+            .recv
+            .iter()
+            .filter_map(|r| {
+                let first = &self.instances[*r.members.first()?];
+                let fd_out = self
+                    .send
+                    .iter()
+                    .find(|(n, v6, _)| *n == first.iface.name && *v6 == r.ipv6)
+                    .map_or(-1, |(_, _, s)| s.as_raw_fd());
+                Some(SocketView {
+                    fd_in: r.sock.as_raw_fd(),
+                    fd_out,
+                    interface: first.iface.name.clone(),
+                    ipv6: r.ipv6,
+                    unicast_src: first.spec.unicast().then_some(first.src),
+                    members: r
+                        .members
+                        .iter()
+                        .map(|&m| {
+                            let p = &self.instances[m].spec.params;
+                            (p.name.clone(), p.vrid)
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        // keepalived ignores its own virtual addresses and, for IPv6, all
+        // but link-local ones.
+        let ours: Vec<IpAddr> = self
+            .instances
+            .iter()
+            .flat_map(|i| i.spec.vips.iter().chain(&i.spec.excluded_vips))
+            .map(|v| v.addr)
+            .collect();
+        let links = self.nl.links().unwrap_or_default();
+        let addrs = self.nl.addresses().unwrap_or_default();
+        let interfaces = links
+            .into_iter()
+            .map(|l| {
+                let mine = addrs
+                    .iter()
+                    .filter(|a| a.index == l.index && !ours.contains(&a.addr));
+                InterfaceView {
+                    index: l.index,
+                    name: l.name.clone(),
+                    flags: l.flags,
+                    hw_type: l.hw_type,
+                    mac: l.mac.clone(),
+                    broadcast: l.broadcast.clone(),
+                    mtu: l.mtu,
+                    ipv4: mine
+                        .clone()
+                        .filter_map(|a| match a.addr {
+                            IpAddr::V4(v4) => Some(v4),
+                            IpAddr::V6(_) => None,
+                        })
+                        .collect(),
+                    ipv6: mine
+                        .filter_map(|a| match a.addr {
+                            IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80 => Some(v6),
+                            _ => None,
+                        })
+                        .collect(),
+                    forwarding_check: self
+                        .forwarding_checks
+                        .iter()
+                        .find(|c| c.0 == l.index)
+                        .map(|c| (c.1, c.2)),
+                    last_garp: self
+                        .last_gratuitous
+                        .iter()
+                        .find(|g| g.0 == l.index && !g.1)
+                        .map(|g| g.2),
+                    last_na: self
+                        .last_gratuitous
+                        .iter()
+                        .find(|g| g.0 == l.index && g.1)
+                        .map(|g| g.2),
+                }
+            })
+            .collect();
+        super::dump::RuntimeView {
+            clock,
+            instances,
+            sockets,
+            interfaces,
+        }
+    }
+
+    /// STATS_CLEAR: every instance's counters back to zero.
+    pub fn clear_stats(&mut self) {
+        for inst in &mut self.instances {
+            inst.counters = Counters::default();
+            inst.sent = SentCounters::default();
         }
     }
 }

@@ -2,6 +2,7 @@
 //! crate makes system calls.
 
 pub mod child;
+pub mod dumpfile;
 pub mod fifo;
 pub mod garp;
 pub mod host;

@@ -110,6 +110,8 @@ pub struct Link {
     pub hw_type: u16,
     /// The hardware address; empty when the link has none.
     pub mac: Vec<u8>,
+    /// The hardware broadcast address (`IFLA_BROADCAST`).
+    pub broadcast: Vec<u8>,
     pub mtu: u32,
     /// `IFLA_INFO_KIND`: "veth", "macvlan", "bridge"...
     pub kind: Option<String>,
@@ -940,6 +942,7 @@ fn link_from_message(l: &LinkMessage) -> Link {
         match a {
             LinkAttribute::IfName(n) => link.name = n.clone(),
             LinkAttribute::Address(m) => link.mac = m.clone(),
+            LinkAttribute::Broadcast(b) => link.broadcast = b.clone(),
             LinkAttribute::Mtu(m) => link.mtu = *m,
             LinkAttribute::Link(p) => link.parent = Some(*p),
             LinkAttribute::LinkInfo(infos) => {
@@ -991,6 +994,7 @@ fn link_by_hand(payload: &[u8]) -> Option<Link> {
         let v = nla.value();
         match nla.kind() {
             1 => link.mac = v.to_vec(),
+            2 => link.broadcast = v.to_vec(),
             3 => link.name = nla_string(v),
             4 => link.mtu = nla_u32(v).unwrap_or(0),
             5 => link.parent = nla_u32(v),

@@ -79,6 +79,18 @@ impl TrackSet {
         (i64::from(base) + sum).clamp(1, 254) as u8
     }
 
+    /// The sum of the weights in effect (keepalived's total priority is
+    /// the base plus this, before clamping).
+    pub fn weight_sum(&self) -> i64 {
+        self.statuses
+            .values()
+            .map(|s| match s {
+                Status::Weight(w) => i64::from(*w),
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// The faulting trackers, for logs and dumps.
     pub fn faults(&self) -> impl Iterator<Item = &TrackerKey> {
         self.statuses

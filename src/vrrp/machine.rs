@@ -226,6 +226,32 @@ impl Machine {
         self.effective_priority
     }
 
+    /// The configured priority (255 drops to 254 after an owner conflict).
+    pub fn base_priority(&self) -> u8 {
+        self.base_priority
+    }
+
+    /// The instance timer (keepalived's `sands`): the next advert of a
+    /// master, the master-down expiry of a backup; `None` otherwise.
+    pub fn timer_deadline(&self) -> Option<Time> {
+        self.sands
+    }
+
+    /// µs: the master-down interval the backup timer last used.
+    pub fn master_down_timer(&self) -> u64 {
+        self.ms_down_timer
+    }
+
+    /// µs: the advert interval of the master we follow (ours as master).
+    pub fn master_advert_interval(&self) -> u64 {
+        self.master_adver_int
+    }
+
+    /// Whether the virtual addresses are in place.
+    pub fn addresses_set(&self) -> bool {
+        self.vip_set
+    }
+
     /// When the next [`Input::Timer`] (or [`Input::GarpTimer`]) is due.
     pub fn deadline(&self) -> Option<Time> {
         match (self.sands, self.garp_at) {
@@ -567,7 +593,11 @@ impl Machine {
                 ),
             );
             self.master_addr = Some(r.src);
-            // The advert is ignored: the running timer keeps its deadline.
+            // The advert is ignored: the running timer keeps its deadline,
+            // which keepalived records as the down timer's remaining time.
+            if let Some(t) = self.sands {
+                self.ms_down_timer = t.0.saturating_sub(now.0);
+            }
             return;
         }
         self.init_sands(now);
@@ -774,6 +804,8 @@ mod tests {
         let before = m.deadline();
         run(&mut m, 1_000_000, advert("10.0.0.2", 100));
         assert_eq!(m.deadline(), before);
+        // Like keepalived, the down timer then holds the time left.
+        assert_eq!(m.master_down_timer(), before.unwrap().0 - 1_000_000);
         // With nopreempt it does.
         let mut m = machine(150);
         m.params.nopreempt = true;

@@ -94,7 +94,24 @@ pub enum Reject {
     ChecksumError,
     /// Multicast received by a unicast instance or the reverse.
     WrongCast,
+    /// One of our addresses is not in the advert (keepalived counts it as an
+    /// address list error after counting the advert as received).
+    AddressMissing,
     NotAPeer,
+    /// The TTL is outside the unicast peer's min_ttl..max_ttl (counted as a
+    /// TTL error after counting the advert as received).
+    PeerTtl,
+}
+
+impl Reject {
+    /// keepalived 2.2.7 counts an advert as received once its type, version,
+    /// length, checksum and cast are right: these later rejections count.
+    pub fn counted_as_received(self) -> bool {
+        matches!(
+            self,
+            Reject::AddressMissing | Reject::NotAPeer | Reject::PeerTtl
+        )
+    }
 }
 
 /// The outcome of a successful check.
@@ -128,6 +145,22 @@ impl Counters {
         .iter()
         .filter_map(|r| self.rejected.get(r))
         .sum()
+    }
+
+    /// Rejections for this reason.
+    pub fn rejected(&self, r: Reject) -> u64 {
+        self.rejected.get(&r).copied().unwrap_or(0)
+    }
+
+    /// Adverts keepalived counts as received (`advert_rcvd`).
+    pub fn received(&self) -> u64 {
+        self.accepted
+            + self
+                .rejected
+                .iter()
+                .filter(|(r, _)| r.counted_as_received())
+                .map(|(_, n)| n)
+                .sum::<u64>()
     }
 
     pub fn count(&mut self, r: Result<Accepted, Reject>) -> Result<Accepted, Reject> {
@@ -310,7 +343,7 @@ pub fn check(
         .collect();
     if check_addresses {
         if e.vips.iter().any(|v| !addrs.contains(v)) {
-            return Err(Reject::AddressListError);
+            return Err(Reject::AddressMissing);
         }
         if e.unicast && e.check_unicast_src {
             let Some(peer) = e.peers.iter().find(|pe| pe.addr == p.src) else {
@@ -318,7 +351,7 @@ pub fn check(
             };
             if let Some(t) = l.ttl {
                 if t < peer.min_ttl || t > peer.max_ttl {
-                    return Err(Reject::TtlError);
+                    return Err(Reject::PeerTtl);
                 }
             }
         }
@@ -503,7 +536,7 @@ mod tests {
             ..advert()
         };
         let b = packet(&a, "10.0.0.2", "224.0.0.18", 255, ChecksumMode::Plain);
-        assert_eq!(run(&e, &b, 255), Err(Reject::AddressListError));
+        assert_eq!(run(&e, &b, 255), Err(Reject::AddressMissing));
         // ... unless addresses are not checked for this sender.
         let p = Packet {
             bytes: &b,
@@ -587,7 +620,7 @@ mod tests {
             peers: vec![peer("10.0.0.2", 100, 255)],
             ..e
         };
-        assert_eq!(run(&e, &b, 64), Err(Reject::TtlError));
+        assert_eq!(run(&e, &b, 64), Err(Reject::PeerTtl));
         let e = Expect {
             peers: vec![peer("10.0.0.2", 0, 255)],
             ..e
@@ -741,6 +774,10 @@ mod tests {
         let mut c = Counters::default();
         let _ = c.count(Err(Reject::TtlError));
         let _ = c.count(Err(Reject::TtlError));
-        assert_eq!(c.rejected[&Reject::TtlError], 2);
+        assert_eq!(c.rejected(Reject::TtlError), 2);
+        // Only rejections after the advert was counted add to "received".
+        let _ = c.count(Err(Reject::AddressMissing));
+        let _ = c.count(Err(Reject::NotAPeer));
+        assert_eq!(c.received(), 2);
     }
 }
