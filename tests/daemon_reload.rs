@@ -44,7 +44,18 @@ fn instance(vrid: u8, prio: u8, vips: &[&str], excluded: &[&str]) -> String {
     )
 }
 
-fn start(lab: &Lab, ns: &str, name: &str, conf: &str) -> (Child, PathBuf) {
+/// A daemon that is stopped when the test ends, also when it panics.
+struct Daemon(Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on a process this test started.
+        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
+        let _ = self.0.wait();
+    }
+}
+
+fn start(lab: &Lab, ns: &str, name: &str, conf: &str) -> (Daemon, PathBuf) {
     let d = &lab.dir;
     let conf_path = d.join(format!("{name}.conf"));
     std::fs::write(&conf_path, conf).unwrap();
@@ -62,18 +73,12 @@ fn start(lab: &Lab, ns: &str, name: &str, conf: &str) -> (Child, PathBuf) {
         .stderr(log)
         .spawn()
         .expect("start keepalived-rs");
-    (child, conf_path)
+    (Daemon(child), conf_path)
 }
 
-fn hup(child: &Child) {
+fn hup(d: &Daemon) {
     // SAFETY: kill(2) on a process this test started.
-    unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
-}
-
-fn stop(mut child: Child) {
-    // SAFETY: as above.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let _ = child.wait();
+    unsafe { libc::kill(d.0.id() as i32, libc::SIGHUP) };
 }
 
 fn log_of(lab: &Lab, name: &str) -> String {
@@ -81,14 +86,16 @@ fn log_of(lab: &Lab, name: &str) -> String {
 }
 
 /// `ip monitor address` in `ns`, written to `path`, until killed.
-fn monitor(ns: &str, path: &Path) -> Child {
+fn monitor(ns: &str, path: &Path) -> Daemon {
     let out = std::fs::File::create(path).unwrap();
-    Command::new("ip")
-        .args(["-n", ns, "monitor", "address"])
-        .stdout(out)
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ip monitor")
+    Daemon(
+        Command::new("ip")
+            .args(["-n", ns, "monitor", "address"])
+            .stdout(out)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ip monitor"),
+    )
 }
 
 #[test]
@@ -104,7 +111,7 @@ fn reload_keeps_the_master_and_applies_the_difference() {
         log_of(&lab, "a")
     );
     let watch_path = lab.dir.join("monitor.txt");
-    let mut watch = monitor(&lab.a, &watch_path);
+    let watch = monitor(&lab.a, &watch_path);
     std::thread::sleep(Duration::from_millis(200));
 
     // Grow: one more (excluded) VIP on the kept instance, one new instance.
@@ -152,8 +159,7 @@ fn reload_keeps_the_master_and_applies_the_difference() {
         log_of(&lab, "a")
     );
     std::thread::sleep(Duration::from_millis(1500));
-    let _ = watch.kill();
-    let _ = watch.wait();
+    drop(watch);
     let events = std::fs::read_to_string(&watch_path).unwrap();
     assert!(has(&lab.a, VIP1), "{}", addrs(&lab.a));
     assert!(
@@ -174,6 +180,6 @@ fn reload_keeps_the_master_and_applies_the_difference() {
         "the backup took over during a reload:\n{b_log}"
     );
     assert!(!has(&lab.b, VIP1));
-    stop(a);
-    stop(b);
+    drop(a);
+    drop(b);
 }
