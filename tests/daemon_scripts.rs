@@ -616,6 +616,98 @@ fn notify_scripts_and_fifos_match_keepalived() {
     assert!(theirs.gfifo.starts_with(expected));
 }
 
+// ---- sync group notifications ----------------------------------------------------
+
+/// One node, a sync group of two instances: the group's scripts and FIFO
+/// lines from start (BACKUP), takeover (MASTER) and stop.
+fn group_run(daemon: Daemon) -> Option<(Vec<String>, String)> {
+    let mut lab = lab("group_notify")?;
+    let dir = lab.dir.clone();
+    let d = dir.display().to_string();
+    script(
+        &dir.join("rec.sh"),
+        &format!("line=$(printf '%s|' \"$0\" \"$@\")\necho \"$line\" >> {d}/rec.log"),
+    );
+    script(
+        &dir.join("fiforec.sh"),
+        &format!("exec cat \"$1\" >> {d}/vfifo.log"),
+    );
+    let inst = |n: u8, vip: &str| {
+        format!(
+            "vrrp_instance VI_{n} {{\n state BACKUP\n interface eth0\n virtual_router_id {n}\n priority 100\n\
+             advert_int 1\n virtual_ipaddress {{\n  {vip}/24\n }}\n}}\n"
+        )
+    };
+    let conf = format!(
+        "global_defs {{\n router_id g\n vrrp_notify_fifo {d}/vfifo\n vrrp_notify_fifo_script {d}/fiforec.sh\n}}\n\
+         {}{}\
+         vrrp_sync_group G1 {{\n group {{\n  VI_61\n  VI_62\n }}\n notify_master \"{d}/rec.sh gmaster\"\n\
+          notify_backup \"{d}/rec.sh gbackup\"\n notify_stop \"{d}/rec.sh gstop\"\n notify \"{d}/rec.sh ggeneric\"\n}}\n",
+        inst(61, "10.99.0.161"),
+        inst(62, "10.99.0.162")
+    );
+    let ns = lab.a.clone();
+    let node = start(&mut lab, &ns, "g", daemon, &conf);
+    let rec = || std::fs::read_to_string(dir.join("rec.log")).unwrap_or_default();
+    assert!(
+        wait_for(Duration::from_secs(12), || rec().contains("gmaster")),
+        "{}: the group never became master\n{}\n{}",
+        daemon.name(),
+        node.log(),
+        rec()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    node.stop();
+    std::thread::sleep(Duration::from_millis(1200));
+    let norm = |s: String| s.replace(&d, "DIR");
+    let argv = norm(rec()).lines().map(str::to_string).collect();
+    let fifo = norm(std::fs::read_to_string(dir.join("vfifo.log")).unwrap_or_default());
+    Some((argv, fifo))
+}
+
+#[test]
+fn sync_group_notifications_match_keepalived() {
+    if !have_keepalived() {
+        eprintln!("SKIP sync_group_notifications_match_keepalived: no {KEEPALIVED}");
+        return;
+    }
+    let theirs = std::thread::spawn(|| group_run(Daemon::Keepalived));
+    let Some((ours_argv, ours_fifo)) = group_run(Daemon::Ours) else {
+        return;
+    };
+    let (theirs_argv, theirs_fifo) = theirs.join().unwrap().expect("lab");
+    eprintln!(
+        "group notify argv (keepalived 2.2.7):\n{}\nFIFO:\n{theirs_fifo}",
+        theirs_argv.join("\n")
+    );
+    assert!(
+        theirs_argv
+            .iter()
+            .any(|l| l.contains("|ggeneric|GROUP|G1|MASTER|")),
+        "keepalived ran the group's generic script: {theirs_argv:?}"
+    );
+    // Scripts started together finish in any order: compare the generic
+    // script's runs in order, and the whole set.
+    let generic = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .filter(|l| l.contains("|ggeneric|"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(generic(&ours_argv), generic(&theirs_argv));
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted(&ours_argv),
+        sorted(&theirs_argv),
+        "group notify scripts"
+    );
+    assert_eq!(ours_fifo, theirs_fifo, "FIFO lines");
+}
+
 // ---- misbehaving scripts ---------------------------------------------------------
 
 /// Processes whose command line contains `marker`.

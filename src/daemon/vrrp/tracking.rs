@@ -499,11 +499,13 @@ impl Runtime {
         }
     }
 
-    /// HOOK for the notify scripts: a sync group's notify_master/backup/
-    /// fault/stop script, then its generic `notify` script with
-    /// `GROUP name STATE 0`, then the FIFO line — in keepalived's order.
+    /// A sync group's notify_master/backup/fault/stop script, then its
+    /// generic `notify` script with `GROUP name STATE 0`, then the FIFO
+    /// line, in keepalived's order.
     fn run_group_notify_scripts(&mut self, g: usize, state: State) {
-        log::debug!(target: "vrrp", "VRRP_Group({}) notify {}", self.tracking.groups[g].name, state.name());
+        let name = self.tracking.groups[g].name.clone();
+        let now = Time(crate::sys::process::monotonic_micros());
+        self.notify_group(&name, state, now);
     }
 
     /// The state of each sync group, for dumps and tests.
