@@ -708,6 +708,107 @@ fn sync_group_notifications_match_keepalived() {
     assert_eq!(ours_fifo, theirs_fifo, "FIFO lines");
 }
 
+// ---- instances removed by a reload ------------------------------------------------
+
+fn removal_conf(d: &str, vrids: &[u8]) -> String {
+    let mut conf = format!(
+        "global_defs {{\n router_id r\n vrrp_notify_fifo {d}/vfifo\n vrrp_notify_fifo_script {d}/fiforec.sh\n}}\n"
+    );
+    for &n in vrids {
+        let deleted = if n == 71 {
+            format!(" notify_deleted \"{d}/rec.sh deleted\"\n")
+        } else {
+            String::new()
+        };
+        conf.push_str(&format!(
+            "vrrp_instance VI_{n} {{\n state BACKUP\n interface eth0\n virtual_router_id {n}\n priority 100\n\
+             advert_int 1\n virtual_ipaddress {{\n  10.99.0.{n}/24\n }}\n notify \"{d}/rec.sh generic\"\n\
+             notify_fault \"{d}/rec.sh fault\"\n{deleted}}}\n"
+        ));
+    }
+    conf
+}
+
+/// Three masters; a reload keeps only VI_73: what the removed ones announce.
+fn removal_run(daemon: Daemon) -> Option<(Vec<String>, String)> {
+    let mut lab = lab("reload_removal")?;
+    let dir = lab.dir.clone();
+    let d = dir.display().to_string();
+    script(
+        &dir.join("rec.sh"),
+        &format!("line=$(printf '%s|' \"$0\" \"$@\")\necho \"$line\" >> {d}/rec.log"),
+    );
+    script(
+        &dir.join("fiforec.sh"),
+        &format!("exec cat \"$1\" >> {d}/vfifo.log"),
+    );
+    let ns = lab.a.clone();
+    let node = start(&mut lab, &ns, "r", daemon, &removal_conf(&d, &[71, 72, 73]));
+    let rec = || std::fs::read_to_string(dir.join("rec.log")).unwrap_or_default();
+    assert!(
+        wait_for(Duration::from_secs(12), || rec()
+            .matches("|MASTER|")
+            .count()
+            == 3),
+        "{}: not all masters\n{}\n{}",
+        daemon.name(),
+        node.log(),
+        rec()
+    );
+    std::fs::write(dir.join("r-conf"), removal_conf(&d, &[73])).unwrap();
+    std::fs::write(dir.join("rec.log"), "").unwrap();
+    // SAFETY: kill(2) on the daemon this test started.
+    unsafe { libc::kill(node.pid, libc::SIGHUP) };
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(
+        has_vip_addr(&ns, "10.99.0.73"),
+        "{}: the kept VIP went",
+        daemon.name()
+    );
+    assert!(
+        !has_vip_addr(&ns, "10.99.0.71"),
+        "{}: a removed VIP stayed",
+        daemon.name()
+    );
+    let norm = |s: String| s.replace(&d, "DIR");
+    let mut argv: Vec<String> = norm(rec()).lines().map(str::to_string).collect();
+    argv.sort();
+    let fifo = norm(std::fs::read_to_string(dir.join("vfifo.log")).unwrap_or_default());
+    node.stop();
+    Some((argv, fifo))
+}
+
+fn has_vip_addr(ns: &str, addr: &str) -> bool {
+    let out = std::process::Command::new("ip")
+        .args(["-n", ns, "-br", "addr", "show", "dev", "eth0"])
+        .output()
+        .expect("ip");
+    String::from_utf8_lossy(&out.stdout).contains(&format!("{addr}/"))
+}
+
+#[test]
+fn removed_instances_announce_like_keepalived() {
+    if !have_keepalived() {
+        eprintln!("SKIP removed_instances_announce_like_keepalived: no {KEEPALIVED}");
+        return;
+    }
+    let theirs = std::thread::spawn(|| removal_run(Daemon::Keepalived));
+    let Some((ours_argv, ours_fifo)) = removal_run(Daemon::Ours) else {
+        return;
+    };
+    let (theirs_argv, theirs_fifo) = theirs.join().unwrap().expect("lab");
+    eprintln!(
+        "after the reload (keepalived 2.2.7):\n{}\nFIFO:\n{theirs_fifo}",
+        theirs_argv.join("\n")
+    );
+    assert!(
+        theirs_argv.iter().any(|l| l.contains("|DELETED|")),
+        "keepalived announced a deletion: {theirs_argv:?}"
+    );
+    assert_eq!(ours_argv, theirs_argv, "scripts run at the reload");
+    assert_eq!(ours_fifo, theirs_fifo, "FIFO lines");
+}
+
 // ---- misbehaving scripts ---------------------------------------------------------
 
 /// Processes whose command line contains `marker`.

@@ -829,7 +829,11 @@ impl Runtime {
         for (k, kept) in taken.iter().enumerate() {
             if !kept {
                 log::info!(target: "vrrp", "({}) not in the new configuration - stopping", self.instances[k].spec.params.name);
+                let was = self.instances[k].machine.state();
+                self.scripts.muted = Some(k);
                 self.input(k, now, Input::Stop);
+                self.scripts.muted = None;
+                self.notify_removed(k, was, now);
             }
         }
         let mut announce = vec![false; fresh.len()];

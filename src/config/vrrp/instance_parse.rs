@@ -80,7 +80,7 @@ static INSTANCE: &[Keyword] = &[
     Keyword::leaf("notify_master", notify_master),
     Keyword::leaf("notify_fault", notify_fault),
     Keyword::leaf("notify_stop", notify_stop),
-    Keyword::leaf("notify_deleted", notify_deleted).not_acted_on(),
+    Keyword::leaf("notify_deleted", notify_deleted),
     Keyword::leaf("notify", notify),
     Keyword::leaf("notify_master_rx_lower_pri", notify_master_rx_lower_pri),
     Keyword::leaf("smtp_alert", smtp_alert),

@@ -105,6 +105,9 @@ pub struct InstanceNotify {
     pub master_rx_lower_pri: Option<ScriptCmd>,
     /// `notify_priority_changes`: priority changes go to the FIFOs.
     pub priority_changes: bool,
+    /// `notify_deleted`: removal at reload is announced as DELETED (else
+    /// as FAULT).
+    pub notify_deleted: bool,
 }
 
 /// The notify scripts of a sync group.
@@ -204,6 +207,7 @@ impl ScriptsSpec {
                 generic: cmd(&n.generic),
                 master_rx_lower_pri: cmd(&n.master_rx_lower_pri),
                 priority_changes: inst.notify_priority_changes.unwrap_or(false),
+                notify_deleted: inst.notify_deleted,
             });
         }
         // A sync group's track_script is tracked by each member, with the
@@ -316,6 +320,9 @@ pub struct Scripts {
     next_first: usize,
     /// Shutting down: no more runs, results no longer count.
     stopping: bool,
+    /// An instance a reload removes: its stop is not announced (its
+    /// removal is).
+    pub(super) muted: Option<usize>,
 }
 
 impl Scripts {
@@ -753,6 +760,9 @@ impl Runtime {
         let Some(n) = self.scripts.notify.get(i).cloned() else {
             return;
         };
+        if self.scripts.muted == Some(i) {
+            return;
+        }
         if self.scripts.notifies_sent[i] && self.scripts.group_state[i] == Some(state) {
             // Already announced with the sync group.
             return;
@@ -772,6 +782,30 @@ impl Runtime {
         self.run_notify(specific, &[], stop, now);
         let args = notify::generic_args(Subject::Instance(&name), event, prio);
         self.run_notify(n.generic, &args, stop, now);
+        self.write_fifos(&notify::fifo_line(Subject::Instance(&name), event, prio));
+    }
+
+    /// An instance a reload removed: DELETED (its notify_deleted script,
+    /// the generic script, the FIFOs) with `notify_deleted`; otherwise the
+    /// old way, FAULT to the generic script and the FIFOs, unless it was
+    /// in FAULT already.
+    pub(super) fn notify_removed(&mut self, i: usize, was: State, now: Time) {
+        let Some(n) = self.scripts.notify.get(i).cloned() else {
+            return;
+        };
+        if !n.notify_deleted && was == State::Fault {
+            return;
+        }
+        let name = self.instances[i].spec.params.name.clone();
+        let prio = self.instances[i].machine.priority();
+        let (event, specific) = if n.notify_deleted {
+            (Event::Deleted, n.deleted)
+        } else {
+            (Event::State(State::Fault), None)
+        };
+        self.run_notify(specific, &[], false, now);
+        let args = notify::generic_args(Subject::Instance(&name), event, prio);
+        self.run_notify(n.generic, &args, false, now);
         self.write_fifos(&notify::fifo_line(Subject::Instance(&name), event, prio));
     }
 
