@@ -208,6 +208,10 @@ pub struct Runtime {
     last_gratuitous: Vec<(u32, bool, Time)>,
     /// What the dump signals need besides the runtime; `None`: no dumps.
     pub dump_settings: Option<std::sync::Arc<super::dumps::Settings>>,
+    /// `vrrp_startup_delay`: applied once, from [`Runtime::start`].
+    pub startup_delay: std::time::Duration,
+    /// The end of the startup delay; reloads keep it (as keepalived does).
+    delayed_start: Option<Time>,
 }
 
 /// The address adverts are sent from: the first IPv4 address of the
@@ -386,6 +390,8 @@ impl Runtime {
             forwarding_checks: Vec::new(),
             last_gratuitous: Vec::new(),
             dump_settings: None,
+            startup_delay: std::time::Duration::ZERO,
+            delayed_start: None,
         };
         if let Err(e) = rt.open_sockets() {
             rt.kernel.stop(&mut rt.nl, false);
@@ -445,6 +451,11 @@ impl Runtime {
     }
 
     pub fn start(&mut self, now: Time) {
+        if !self.startup_delay.is_zero() {
+            let us = u64::try_from(self.startup_delay.as_micros()).unwrap_or(u64::MAX);
+            self.delayed_start = Some(now.plus(us));
+            log::info!(target: "vrrp", "Delaying startup for {} seconds", self.startup_delay.as_secs_f64());
+        }
         self.kernel.start(&mut self.nl);
         self.start_scripts(now);
         let ups = self.start_groups();
@@ -989,6 +1000,7 @@ impl Runtime {
         let prev = self.instances[i].machine.state();
         let mut out = Vec::new();
         let inst = &mut self.instances[i];
+        inst.machine.set_delayed_start(self.delayed_start);
         let was = inst.machine.state();
         inst.machine.handle(now, input, &mut out);
         let is = inst.machine.state();
