@@ -212,6 +212,8 @@ pub struct Runtime {
     pub startup_delay: std::time::Duration,
     /// The end of the startup delay; reloads keep it (as keepalived does).
     delayed_start: Option<Time>,
+    /// vrrp_garp_interval / vrrp_gna_interval / garp_group pacing.
+    garp_pacer: super::garp_pace::Pacer,
 }
 
 /// The address adverts are sent from: the first IPv4 address of the
@@ -392,6 +394,7 @@ impl Runtime {
             dump_settings: None,
             startup_delay: std::time::Duration::ZERO,
             delayed_start: None,
+            garp_pacer: super::garp_pace::Pacer::default(),
         };
         if let Err(e) = rt.open_sockets() {
             rt.kernel.stop(&mut rt.nl, false);
@@ -484,7 +487,17 @@ impl Runtime {
             .filter_map(|i| i.machine.deadline())
             .chain(self.tracker_deadline())
             .chain(self.scripts.deadline())
+            .chain(self.garp_pacer.deadline())
             .min()
+    }
+
+    /// The limits on gratuitous ARP/NA rates, from the configuration.
+    pub fn set_garp_pacing(&mut self, config: &crate::config::model::Config) {
+        self.garp_pacer = super::garp_pace::Pacer::new(
+            config.global.vrrp_garp_interval,
+            config.global.vrrp_gna_interval,
+            &config.vrrp.track.garp_groups,
+        );
     }
 
     pub fn on_timers(&mut self, now: Time) {
@@ -500,6 +513,7 @@ impl Runtime {
             }
         }
         self.script_timers(now);
+        self.paced_gratuitous(now);
     }
 
     /// Read everything waiting on receive socket `r`.
@@ -928,6 +942,8 @@ impl Runtime {
         }
         let kept: Vec<bool> = continues.iter().map(Option::is_some).collect();
         self.reload_scripts(ScriptsSpec::from_config(config), &kept, now);
+        // Instances are renumbered: what was queued is dropped.
+        self.set_garp_pacing(config);
         for i in 0..self.instances.len() {
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
@@ -1344,7 +1360,11 @@ impl Runtime {
             self.last_gratuitous.push((index, v6, now));
         }
         for _ in 0..repeat {
-            for v in &inst.spec.vips {
+            for (pos, v) in inst.spec.vips.iter().enumerate() {
+                // Limits belong to the base interface (a VMAC's parent).
+                if !self.garp_pacer.offer(now, i, pos, &inst.base, v.addr) {
+                    continue;
+                }
                 let r = match v.addr {
                     IpAddr::V4(a) => link.send_garp(&inst.iface, inst.mac, a),
                     IpAddr::V6(a) => link.send_unsolicited_na(&inst.iface, inst.mac, a, router),
@@ -1352,6 +1372,35 @@ impl Runtime {
                 if let Err(e) = r {
                     log::debug!(target: "vrrp", "({}) gratuitous for {}: {e}", inst.spec.params.name, v.addr);
                 }
+            }
+        }
+    }
+}
+
+impl Runtime {
+    /// Sends the gratuitous ARPs/NAs whose interface is free again, for
+    /// instances still master with their addresses set.
+    fn paced_gratuitous(&mut self, now: Time) {
+        let instances = &self.instances;
+        let due = self.garp_pacer.due(now, |i| {
+            instances
+                .get(i)
+                .is_some_and(|x| x.machine.state() == State::Master && x.machine.addresses_set())
+        });
+        let Some(link) = &self.link else {
+            return;
+        };
+        for p in due {
+            let inst = &self.instances[p.instance];
+            let r = match p.addr {
+                IpAddr::V4(a) => link.send_garp(&inst.iface, inst.mac, a),
+                IpAddr::V6(a) => {
+                    let router = crate::sys::garp::ipv6_forwarding(&inst.iface.name);
+                    link.send_unsolicited_na(&inst.iface, inst.mac, a, router)
+                }
+            };
+            if let Err(e) = r {
+                log::debug!(target: "vrrp", "({}) gratuitous for {}: {e}", inst.spec.params.name, p.addr);
             }
         }
     }
