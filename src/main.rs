@@ -144,6 +144,8 @@ fn daemon(opts: &Options, loaded: config::Loaded, report: &str) -> i32 {
         }
     };
     rt.keep_addresses_on_exit = opts.dont_release_vrrp;
+    rt.startup_delay = loaded.config.global.vrrp_startup_delay;
+    rt.set_garp_pacing(&loaded.config);
     rt.set_scripts(daemon::vrrp::ScriptsSpec::from_config(&loaded.config));
     rt.configure_tracking(
         &daemon::track_plan::build(&loaded.config),

@@ -5,6 +5,7 @@
 pub mod dump;
 pub mod dumps;
 pub mod firewall;
+pub mod garp_pace;
 pub mod kernel;
 pub mod log;
 pub mod spec;

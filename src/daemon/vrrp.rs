@@ -208,6 +208,12 @@ pub struct Runtime {
     last_gratuitous: Vec<(u32, bool, Time)>,
     /// What the dump signals need besides the runtime; `None`: no dumps.
     pub dump_settings: Option<std::sync::Arc<super::dumps::Settings>>,
+    /// `vrrp_startup_delay`: applied once, from [`Runtime::start`].
+    pub startup_delay: std::time::Duration,
+    /// The end of the startup delay; reloads keep it (as keepalived does).
+    delayed_start: Option<Time>,
+    /// vrrp_garp_interval / vrrp_gna_interval / garp_group pacing.
+    garp_pacer: super::garp_pace::Pacer,
 }
 
 /// The address adverts are sent from: the first IPv4 address of the
@@ -386,6 +392,9 @@ impl Runtime {
             forwarding_checks: Vec::new(),
             last_gratuitous: Vec::new(),
             dump_settings: None,
+            startup_delay: std::time::Duration::ZERO,
+            delayed_start: None,
+            garp_pacer: super::garp_pace::Pacer::default(),
         };
         if let Err(e) = rt.open_sockets() {
             rt.kernel.stop(&mut rt.nl, false);
@@ -445,6 +454,11 @@ impl Runtime {
     }
 
     pub fn start(&mut self, now: Time) {
+        if !self.startup_delay.is_zero() {
+            let us = u64::try_from(self.startup_delay.as_micros()).unwrap_or(u64::MAX);
+            self.delayed_start = Some(now.plus(us));
+            log::info!(target: "vrrp", "Delaying startup for {} seconds", self.startup_delay.as_secs_f64());
+        }
         self.kernel.start(&mut self.nl);
         self.start_scripts(now);
         let ups = self.start_groups();
@@ -473,7 +487,17 @@ impl Runtime {
             .filter_map(|i| i.machine.deadline())
             .chain(self.tracker_deadline())
             .chain(self.scripts.deadline())
+            .chain(self.garp_pacer.deadline())
             .min()
+    }
+
+    /// The limits on gratuitous ARP/NA rates, from the configuration.
+    pub fn set_garp_pacing(&mut self, config: &crate::config::model::Config) {
+        self.garp_pacer = super::garp_pace::Pacer::new(
+            config.global.vrrp_garp_interval,
+            config.global.vrrp_gna_interval,
+            &config.vrrp.track.garp_groups,
+        );
     }
 
     pub fn on_timers(&mut self, now: Time) {
@@ -489,6 +513,7 @@ impl Runtime {
             }
         }
         self.script_timers(now);
+        self.paced_gratuitous(now);
     }
 
     /// Read everything waiting on receive socket `r`.
@@ -921,6 +946,8 @@ impl Runtime {
         }
         let kept: Vec<bool> = continues.iter().map(Option::is_some).collect();
         self.reload_scripts(ScriptsSpec::from_config(config), &kept, now);
+        // Instances are renumbered: what was queued is dropped.
+        self.set_garp_pacing(config);
         for i in 0..self.instances.len() {
             let prio = self.instances[i].effective_priority();
             self.input(i, now, Input::Priority(prio));
@@ -993,6 +1020,7 @@ impl Runtime {
         let prev = self.instances[i].machine.state();
         let mut out = Vec::new();
         let inst = &mut self.instances[i];
+        inst.machine.set_delayed_start(self.delayed_start);
         let was = inst.machine.state();
         inst.machine.handle(now, input, &mut out);
         let is = inst.machine.state();
@@ -1336,7 +1364,11 @@ impl Runtime {
             self.last_gratuitous.push((index, v6, now));
         }
         for _ in 0..repeat {
-            for v in &inst.spec.vips {
+            for (pos, v) in inst.spec.vips.iter().enumerate() {
+                // Limits belong to the base interface (a VMAC's parent).
+                if !self.garp_pacer.offer(now, i, pos, &inst.base, v.addr) {
+                    continue;
+                }
                 let r = match v.addr {
                     IpAddr::V4(a) => link.send_garp(&inst.iface, inst.mac, a),
                     IpAddr::V6(a) => link.send_unsolicited_na(&inst.iface, inst.mac, a, router),
@@ -1344,6 +1376,35 @@ impl Runtime {
                 if let Err(e) = r {
                     log::debug!(target: "vrrp", "({}) gratuitous for {}: {e}", inst.spec.params.name, v.addr);
                 }
+            }
+        }
+    }
+}
+
+impl Runtime {
+    /// Sends the gratuitous ARPs/NAs whose interface is free again, for
+    /// instances still master with their addresses set.
+    fn paced_gratuitous(&mut self, now: Time) {
+        let instances = &self.instances;
+        let due = self.garp_pacer.due(now, |i| {
+            instances
+                .get(i)
+                .is_some_and(|x| x.machine.state() == State::Master && x.machine.addresses_set())
+        });
+        let Some(link) = &self.link else {
+            return;
+        };
+        for p in due {
+            let inst = &self.instances[p.instance];
+            let r = match p.addr {
+                IpAddr::V4(a) => link.send_garp(&inst.iface, inst.mac, a),
+                IpAddr::V6(a) => {
+                    let router = crate::sys::garp::ipv6_forwarding(&inst.iface.name);
+                    link.send_unsolicited_na(&inst.iface, inst.mac, a, router)
+                }
+            };
+            if let Err(e) = r {
+                log::debug!(target: "vrrp", "({}) gratuitous for {}: {e}", inst.spec.params.name, p.addr);
             }
         }
     }

@@ -178,6 +178,9 @@ pub struct Machine {
     /// In a sync group: whether the group lets this member become master
     /// now (set by the runtime before each input). `None`: no sync group.
     master_allowed: Option<bool>,
+    /// `vrrp_startup_delay`: until then a backup's timer counts from this
+    /// instant rather than from now, so no instance takes over early.
+    delayed_start: Option<Time>,
 }
 
 impl Machine {
@@ -200,7 +203,13 @@ impl Machine {
             master_priority: 0,
             want: State::Init,
             master_allowed: None,
+            delayed_start: None,
         }
+    }
+
+    /// The end of the daemon's startup delay (`vrrp_startup_delay`).
+    pub fn set_delayed_start(&mut self, until: Option<Time>) {
+        self.delayed_start = until;
     }
 
     /// keepalived's `wantstate`.
@@ -292,7 +301,11 @@ impl Machine {
     fn init_sands(&mut self, now: Time) {
         self.sands = match self.state {
             State::Master => Some(now.plus(self.params.advert_int)),
-            State::Backup => Some(now.plus(self.ms_down_timer)),
+            State::Backup => {
+                // During the startup delay the backup timer starts at its end.
+                let from = self.delayed_start.map_or(now, |d| d.max(now));
+                Some(from.plus(self.ms_down_timer))
+            }
             _ => None,
         };
     }
@@ -760,6 +773,28 @@ mod tests {
             priority,
             interval: WireInterval::Seconds(1),
         })
+    }
+
+    #[test]
+    fn startup_delay_pushes_the_backup_timer_past_its_end() {
+        let delay = 5 * SECOND;
+        let down = 3 * SECOND + 156 * SECOND / 256;
+        let mut m = machine(100);
+        m.set_delayed_start(Some(Time(delay)));
+        run(&mut m, 0, Input::Start { up: true });
+        assert_eq!(m.deadline(), Some(Time(delay + down)));
+        // An advert heard during the delay restarts from the delay's end too.
+        run(&mut m, SECOND, advert("10.0.0.2", 200));
+        assert_eq!(m.deadline(), Some(Time(delay + down)));
+        // After the delay, timers count from now again.
+        run(&mut m, delay + SECOND, advert("10.0.0.2", 200));
+        assert_eq!(m.deadline(), Some(Time(delay + SECOND + down)));
+        // The address owner waits for the delay as well.
+        let mut owner = machine(255);
+        owner.params.want_master = true;
+        owner.set_delayed_start(Some(Time(delay)));
+        run(&mut owner, 0, Input::Start { up: true });
+        assert_eq!(owner.deadline(), Some(Time(delay + 1)));
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub static GLOBAL_DEFS: &[Keyword] = &[
     Keyword::leaf("no_checker_emails", h::no_checker_emails).not_acted_on(),
     Keyword::leaf("vrrp_rx_bufs_policy", h::vrrp_rx_bufs_policy).not_acted_on(),
     Keyword::leaf("vrrp_rx_bufs_multiplier", h::vrrp_rx_bufs_multiplier).not_acted_on(),
-    Keyword::leaf("vrrp_startup_delay", h::vrrp_startup_delay).not_acted_on(),
+    Keyword::leaf("vrrp_startup_delay", h::vrrp_startup_delay),
     Keyword::leaf("vrrp_delay_after_boot", h::vrrp_delay_after_boot).not_acted_on(),
     Keyword::leaf("log_unknown_vrids", h::log_unknown_vrids).not_acted_on(),
     Keyword::leaf("vrrp_owner_ignore_adverts", h::vrrp_owner_ignore_adverts).not_acted_on(),

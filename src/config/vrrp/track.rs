@@ -106,8 +106,7 @@ pub static ROOT: &[Keyword] = &[
         Some(super::track_misc::garp_group_start),
         super::track_misc::GARP_GROUP,
         Some(super::track_misc::garp_group_close),
-    )
-    .not_acted_on(),
+    ),
     Keyword::leaf("linkbeat_interfaces", super::track_misc::linkbeat),
     Keyword::block(
         "vrrp_script",

@@ -28,10 +28,10 @@ pub struct GarpGroup {
 }
 
 pub const GARP_GROUP: &[Keyword] = &[
-    Keyword::leaf("garp_interval", garp_interval).not_acted_on(),
-    Keyword::leaf("gna_interval", gna_interval).not_acted_on(),
-    Keyword::leaf("interface", garp_interface).not_acted_on(),
-    Keyword::leaf("interfaces", garp_interfaces).not_acted_on(),
+    Keyword::leaf("garp_interval", garp_interval),
+    Keyword::leaf("gna_interval", gna_interval),
+    Keyword::leaf("interface", garp_interface),
+    Keyword::leaf("interfaces", garp_interfaces),
 ];
 
 /// The largest garp_group interval, in µs (keepalived reads it into an int).
